@@ -1,0 +1,225 @@
+"""Fermi-level densities of states N, Ñ and higher eta-moments (PHYSICS.md §3).
+
+Per spin, normalised to the BZ:
+
+    N      = < delta(xi_k) >_BZ            (1/eV)
+    Ñ      = < eta_k^2 delta(xi_k) >_BZ    (1/eV; "DOS weighted by eta^2", Fig. 4a)
+    N^(4)  = < eta_k^4 delta(xi_k) >_BZ    (1/eV; needed by the full gap solver)
+
+Four methods are provided; they share nothing but the dispersion:
+
+* :func:`dos_moments` -- the production method: an exact line integral over the
+  Fermi line in the variables (cos kx, cos ky), where xi is a quadratic
+  polynomial (see :mod:`triplon._conic`). Exponential convergence, any Fermi
+  surface topology, relative error ~1e-12 away from van Hove energies.
+* :func:`dos_moments_contour` -- the line integral ∮ f dl/|∇xi| over each
+  closed pocket, parametrised by the pocket-centred angle θ (trapezoid rule).
+  Independent check; needs star-shaped pockets.
+* :func:`dos_moments_triangles` -- linear tetrahedron (triangle) method on an
+  n x n grid; error O(n^-2).
+* :func:`dos_moments_smeared` -- Gaussian-smeared grid sum; a biased baseline.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from triplon._conic import fermi_line_nodes
+from triplon.bands import band_energy, band_range, eta, quadratic_coefficients, uniform_grid
+from triplon.fermi import filling, find_pockets, mu_from_n_c, pocket_integrals
+from triplon.params import BANDS, BandParams
+
+DEFAULT_NODES = 64
+"""Gauss nodes per smooth piece used by :func:`dos_moments` (converged to ~1e-12)."""
+
+
+def fermi_line_quadrature(band: str, mu: float, params: BandParams | None = None,
+                          n: int = DEFAULT_NODES):
+    """Points and weights on the Fermi line xi_band = 0.
+
+    Returns
+    -------
+    cx, cy : ndarray
+        cos kx, cos ky of the points (one quadrant; every function of
+        cos kx, cos ky -- eta, gamma_i -- can be evaluated on them).
+    w : ndarray
+        Weights (1/eV): <f(k) delta(xi_k)>_BZ = Σ w f(cx, cy).
+    """
+    lo, hi = band_range(band, params)
+    if not lo < mu < hi:
+        empty = np.zeros(0)
+        return empty, empty, empty
+    return fermi_line_nodes(quadratic_coefficients(band, params), mu, n)
+
+
+def dos_moments(band: str, mu: float, params: BandParams | None = None,
+                powers=(0, 2, 4), n: int = DEFAULT_NODES) -> np.ndarray:
+    """<eta^p delta(xi_k)>_BZ for each p in ``powers`` (1/eV per spin).
+
+    p = 0 is N, p = 2 is Ñ (Eq. 16), p = 4 the eta^4 moment of the full
+    gap equation (Eq. 15). Exact line-integral method (module docstring).
+    """
+    cx, cy, w = fermi_line_quadrature(band, mu, params, n)
+    et = cx - cy
+    return np.array([np.dot(w, et**p) for p in powers])
+
+
+@dataclass(frozen=True)
+class FermiLevel:
+    """Fermi-level data of both bands at one chemical potential.
+
+    Attributes
+    ----------
+    mu : float
+        Chemical potential (eV).
+    filling : dict
+        Filling per Ni of each band.
+    dos, dos_eta2, dos_eta4 : dict
+        N, Ñ and the eta^4 moment per band (1/eV per spin).
+    """
+
+    mu: float
+    filling: dict
+    dos: dict
+    dos_eta2: dict
+    dos_eta4: dict
+
+    @property
+    def n_c(self) -> float:
+        return self.filling["alpha"] + self.filling["beta"]
+
+    def as_flat_dict(self) -> dict[str, float]:
+        """The keys of ``triplon bands --json``."""
+        out = {"mu": self.mu, "n_c": self.n_c}
+        for b in BANDS:
+            out[f"n_{b}"] = self.filling[b]
+        for b in BANDS:
+            out[f"dos_{b}"] = self.dos[b]
+        for b in BANDS:
+            out[f"dos_eta2_{b}"] = self.dos_eta2[b]
+        return out
+
+
+def fermi_level(mu: float | None = None, n_c: float | None = None,
+                params: BandParams | None = None, n: int = DEFAULT_NODES) -> FermiLevel:
+    """Fillings, N, Ñ and the eta^4 moment of both bands at mu or at n_c.
+
+    Exactly one of ``mu`` (eV) and ``n_c`` (electrons per Ni, 0 < n_c < 2)
+    must be given.
+    """
+    if (mu is None) == (n_c is None):
+        raise ValueError("give exactly one of mu and n_c")
+    if mu is None:
+        mu = mu_from_n_c(n_c, params)
+    mu = float(mu)
+    fill, d0, d2, d4 = {}, {}, {}, {}
+    for b in BANDS:
+        fill[b] = filling(b, mu, params, n)
+        d0[b], d2[b], d4[b] = (float(x) for x in dos_moments(b, mu, params, (0, 2, 4), n))
+    return FermiLevel(mu=mu, filling=fill, dos=d0, dos_eta2=d2, dos_eta4=d4)
+
+
+# ------------------------------------------------------------ other methods
+
+
+def dos_moments_contour(band: str, mu: float, params: BandParams | None = None,
+                        powers=(0, 2, 4), ntheta: int = 512) -> np.ndarray:
+    """Same as :func:`dos_moments` by polar line integrals over each pocket.
+
+    (1/(2π)^2) Σ_pockets ∫ dθ eta^p r/|∂xi/∂r|; requires star-shaped pockets
+    around Γ, X, Y or M (raises :class:`triplon.fermi.TopologyError` otherwise).
+    """
+    out = np.zeros(len(powers))
+    weights = [(lambda kx, ky, p=p: eta(kx, ky) ** p) for p in powers]
+    for pocket in find_pockets(band, mu, params):
+        _, lines = pocket_integrals(pocket, mu, params, ntheta, weights)
+        out += np.array(lines) / (2 * np.pi) ** 2
+    return out
+
+
+def filling_contour(band: str, mu: float, params: BandParams | None = None,
+                    ntheta: int = 512) -> float:
+    """Filling per Ni from the pocket areas (independent of :func:`filling`)."""
+    lo, hi = band_range(band, params)
+    if mu <= lo:
+        return 0.0
+    if mu >= hi:
+        return 1.0
+    pockets = find_pockets(band, mu, params)
+    frac = sum(pocket_integrals(p, mu, params, ntheta)[0] for p in pockets) / (2 * np.pi) ** 2
+    return frac if pockets[0].kind == "electron" else 1.0 - frac
+
+
+def _grid_values(band, mu, params, nk, powers):
+    kx, ky = uniform_grid(nk)
+    x = band_energy(kx, ky, band, params) - mu
+    et = eta(kx, ky)
+    return x, [et**p for p in powers]
+
+
+def dos_moments_smeared(band: str, mu: float, params: BandParams | None = None,
+                        powers=(0, 2, 4), nk: int = 512, sigma: float = 0.02) -> np.ndarray:
+    """Baseline: <eta^p g_sigma(xi)> on an nk x nk grid, g a unit Gaussian of width sigma (eV).
+
+    Biased by O(sigma^2) (and by sampling noise when sigma is below the level
+    spacing); provided only for comparison.
+    """
+    x, fs = _grid_values(band, mu, params, nk, powers)
+    g = np.exp(-0.5 * (x / sigma) ** 2) / (np.sqrt(2 * np.pi) * sigma)
+    return np.array([np.mean(g * f) for f in fs])
+
+
+def dos_moments_triangles(band: str, mu: float, params: BandParams | None = None,
+                          powers=(0, 2, 4), nk: int = 512) -> np.ndarray:
+    """Linear tetrahedron (triangle) method on an nk x nk periodic grid.
+
+    Each grid square is split into two triangles; xi and the weight eta^p are
+    interpolated linearly, and the Fermi-line segment of each triangle is
+    integrated exactly. Error O(nk^-2).
+    """
+    x, fs = _grid_values(band, mu, params, nk, powers)
+    out = []
+    corners = [(0, 0), (1, 0), (1, 1), (0, 1)]
+    tris = [(0, 1, 2), (0, 2, 3)]
+    vals = [np.roll(np.roll(x, -i, 0), -j, 1).ravel() for i, j in corners]
+    fvals = [[np.roll(np.roll(f, -i, 0), -j, 1).ravel() for i, j in corners] for f in fs]
+    area = 1.0 / (2 * nk * nk)  # BZ fraction of one triangle
+    res = np.zeros(len(powers))
+    for tri in tris:
+        e = np.stack([vals[c] for c in tri], axis=1)
+        order = np.argsort(e, axis=1)
+        e = np.take_along_axis(e, order, axis=1)
+        e1, e2, e3 = e[:, 0], e[:, 1], e[:, 2]
+        with np.errstate(divide="ignore", invalid="ignore"):
+            lower = (e1 < 0) & (0 <= e2) & (e3 > e1)
+            upper = (e2 < 0) & (0 <= e3) & (e3 > e1)
+            g = np.zeros_like(e1)
+            g[lower] = 2 * area * (-e1[lower]) / ((e2[lower] - e1[lower]) * (e3[lower] - e1[lower]))
+            g[upper] = 2 * area * e3[upper] / ((e3[upper] - e1[upper]) * (e3[upper] - e2[upper]))
+            s13 = np.where(e3 > e1, -e1 / (e3 - e1), 0.0)
+            s12 = np.where(e2 > e1, -e1 / (e2 - e1), 0.0)
+            s23 = np.where(e3 > e2, -e2 / (e3 - e2), 0.0)
+        for i, fv in enumerate(fvals):
+            f = np.take_along_axis(np.stack([fv[c] for c in tri], axis=1), order, axis=1)
+            f13 = f[:, 0] + s13 * (f[:, 2] - f[:, 0])
+            f12 = f[:, 0] + s12 * (f[:, 1] - f[:, 0])
+            f23 = f[:, 1] + s23 * (f[:, 2] - f[:, 1])
+            fend = np.where(lower, f12, f23)
+            res[i] += np.sum(g * 0.5 * (f13 + fend))
+    out = res
+    return out
+
+
+__all__ = [
+    "DEFAULT_NODES",
+    "FermiLevel",
+    "dos_moments",
+    "dos_moments_contour",
+    "dos_moments_smeared",
+    "dos_moments_triangles",
+    "fermi_level",
+    "fermi_line_quadrature",
+    "filling_contour",
+]

@@ -1,0 +1,236 @@
+"""Fillings, chemical potential and Fermi contours of the Eq. 5 bands.
+
+Filling convention (PHYSICS.md §2): each band holds two spins and a bilayer
+cell two Ni, so the filling of a band *per Ni* equals the fraction of the BZ
+where xi < 0; n_c = n_alpha + n_beta.
+
+Fermi contours are found from the dispersion, never assumed: every
+high-symmetry point (Γ, X, Y, M) is tried as the centre of a pocket, and a
+pocket is accepted when every ray from the centre meets xi = 0 inside the
+centre's own cell. θ is the polar angle around the pocket's own centre, θ = 0
+along +kx (a zone axis, an antinode where eta^2 is maximal) and θ = π/4 along
+the zone diagonal (eta = 0).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from scipy.optimize import brentq
+
+from triplon._conic import occupied_fraction
+from triplon.bands import HIGH_SYMMETRY_POINTS, band_range, grad_xi, quadratic_coefficients, xi
+from triplon.params import BANDS, BandParams, ParameterError
+
+N_C_MIN, N_C_MAX = 0.0, 2.0
+"""Open range of the achievable conduction-electron density per Ni."""
+
+
+class TopologyError(RuntimeError):
+    """The Fermi line is not a set of star-shaped pockets around Γ, X, Y or M."""
+
+
+def filling(band: str, mu: float, params: BandParams | None = None, n: int = 64) -> float:
+    """Filling per Ni of one band at chemical potential mu (T = 0).
+
+    Equals the fraction of the BZ where xi_band < 0 (PHYSICS.md §2),
+    computed by exact quadrature (relative error ~1e-12).
+
+    Parameters
+    ----------
+    band : {"alpha", "beta"}
+    mu : float
+        Chemical potential (eV).
+    params : BandParams, optional
+    n : int
+        Gauss nodes per smooth piece of the cx-integral.
+    """
+    lo, hi = band_range(band, params)
+    if mu <= lo:
+        return 0.0
+    if mu >= hi:
+        return 1.0
+    return occupied_fraction(quadratic_coefficients(band, params), mu, n)
+
+
+def fillings(mu: float, params: BandParams | None = None, n: int = 64) -> dict[str, float]:
+    """{"alpha": n_alpha, "beta": n_beta} per Ni at chemical potential mu (eV)."""
+    return {b: filling(b, mu, params, n) for b in BANDS}
+
+
+def mu_from_n_c(n_c: float, params: BandParams | None = None, xtol: float = 1e-13) -> float:
+    """Chemical potential (eV) at which n_alpha + n_beta = n_c.
+
+    Raises
+    ------
+    ParameterError
+        If n_c is outside the achievable open range 0 < n_c < 2.
+    """
+    n_c = float(n_c)
+    if not (N_C_MIN < n_c < N_C_MAX) or not np.isfinite(n_c):
+        raise ParameterError(f"n_c must satisfy 0 < n_c < 2 (electrons per Ni), got {n_c!r}")
+    ranges = [band_range(b, params) for b in BANDS]
+    lo = min(r[0] for r in ranges)
+    hi = max(r[1] for r in ranges)
+
+    def f(mu):
+        return filling("alpha", mu, params) + filling("beta", mu, params) - n_c
+
+    return float(brentq(f, lo, hi, xtol=xtol, rtol=4 * np.finfo(float).eps, maxiter=200))
+
+
+# ----------------------------------------------------------------- contours
+
+_CENTRES = ("Gamma", "X", "Y", "M")
+
+
+def _cell_radius(centre: str, theta: np.ndarray) -> np.ndarray:
+    """Distance from the centre to the boundary of its own cell along theta.
+
+    Γ and M own the square of half-width π around them; X and Y own the diamond
+    |dkx| + |dky| <= π (the cell whose corners are the neighbouring Γ and M).
+    """
+    c, s = np.abs(np.cos(theta)), np.abs(np.sin(theta))
+    if centre in ("Gamma", "M"):
+        return np.pi / np.maximum(c, s)
+    return np.pi / (c + s)
+
+
+@dataclass(frozen=True)
+class Pocket:
+    """A closed Fermi pocket, star-shaped around a high-symmetry point.
+
+    Attributes
+    ----------
+    band : str
+    centre : str
+        "Gamma", "X", "Y" or "M".
+    kind : str
+        "electron" (occupied inside) or "hole" (empty inside).
+    """
+
+    band: str
+    centre: str
+    kind: str
+
+    @property
+    def centre_k(self) -> tuple[float, float]:
+        return HIGH_SYMMETRY_POINTS[self.centre]
+
+
+def _first_crossing(band, mu, params, centre, theta, nsample=96):
+    """Radius of the first xi = 0 crossing along each ray (NaN if none in the cell)."""
+    k0 = np.array(HIGH_SYMMETRY_POINTS[centre])
+    rmax = _cell_radius(centre, theta)
+    u = np.linspace(0.0, 1.0, nsample + 1)[1:]
+    r = rmax[:, None] * u[None, :]
+    ct, st = np.cos(theta)[:, None], np.sin(theta)[:, None]
+    x0 = xi(k0[0], k0[1], band, mu, params)
+    vals = xi(k0[0] + r * ct, k0[1] + r * st, band, mu, params)
+    change = np.sign(vals) != np.sign(x0)
+    has = change.any(axis=1)
+    j = np.argmax(change, axis=1)
+    rows = np.arange(theta.size)
+    hi = np.where(has, r[rows, j], np.nan)
+    lo = np.where(has & (j > 0), r[rows, np.maximum(j - 1, 0)], 0.0)
+    ct, st = ct[:, 0], st[:, 0]
+    # vectorised bisection to machine precision, then Newton polish
+    for _ in range(60):
+        mid = 0.5 * (lo + hi)
+        vm = xi(k0[0] + mid * ct, k0[1] + mid * st, band, mu, params)
+        same = np.sign(vm) == np.sign(x0)
+        lo = np.where(same, mid, lo)
+        hi = np.where(same, hi, mid)
+    return 0.5 * (lo + hi), has
+
+
+def find_pockets(band: str, mu: float, params: BandParams | None = None, ntheta: int = 256):
+    """All closed, star-shaped Fermi pockets of a band at chemical potential mu.
+
+    Returns
+    -------
+    list of Pocket
+        Empty when the band is completely full or empty at mu.
+
+    Raises
+    ------
+    TopologyError
+        When a Fermi line exists but is not made of pockets around Γ, X, Y, M
+        (open sheets exactly at a Lifshitz transition, or non-star-shaped
+        pockets). Use :func:`triplon.dos.fermi_level_dos` there, which needs no
+        topology.
+    """
+    lo, hi = band_range(band, params)
+    if mu <= lo or mu >= hi:
+        return []
+    theta = np.linspace(0.0, 2 * np.pi, ntheta, endpoint=False)
+    pockets = []
+    for c in _CENTRES:
+        k0 = HIGH_SYMMETRY_POINTS[c]
+        x0 = float(xi(k0[0], k0[1], band, mu, params))
+        if x0 == 0.0:
+            continue
+        _, has = _first_crossing(band, mu, params, c, theta)
+        if has.all():
+            pockets.append(Pocket(band, c, "electron" if x0 < 0 else "hole"))
+    if not pockets:
+        raise TopologyError(
+            f"band {band} at mu = {mu:.6g} eV: the Fermi line is not a set of closed pockets "
+            "around Γ, X, Y or M"
+        )
+    kinds = {p.kind for p in pockets}
+    if len(kinds) > 1:
+        raise TopologyError(f"band {band} at mu = {mu:.6g} eV: both electron and hole pockets")
+    return pockets
+
+
+def fermi_momentum(pocket: Pocket, theta, mu: float, params: BandParams | None = None):
+    """k_F(θ): distance from the pocket centre to the Fermi line along angle θ.
+
+    Parameters
+    ----------
+    pocket : Pocket
+    theta : array_like
+        Pocket-centred polar angle (rad), θ = 0 along +kx, θ = π/4 diagonal.
+    mu : float
+        Chemical potential (eV).
+
+    Returns
+    -------
+    kF : ndarray (1/a)
+    """
+    theta = np.atleast_1d(np.asarray(theta, dtype=float))
+    r, has = _first_crossing(pocket.band, mu, params, pocket.centre, theta)
+    if not has.all():
+        raise TopologyError(f"{pocket} has no Fermi crossing for some θ at mu = {mu:.6g}")
+    return r
+
+
+def fermi_contour(pocket: Pocket, theta, mu: float, params: BandParams | None = None):
+    """Fermi-line points (kx_F, ky_F) of a pocket at pocket-centred angles θ."""
+    theta = np.atleast_1d(np.asarray(theta, dtype=float))
+    r = fermi_momentum(pocket, theta, mu, params)
+    k0 = pocket.centre_k
+    return k0[0] + r * np.cos(theta), k0[1] + r * np.sin(theta)
+
+
+def pocket_integrals(pocket: Pocket, mu: float, params: BandParams | None = None,
+                     ntheta: int = 512, weights=()):
+    """Line and area integrals of a pocket by the periodic trapezoid rule in θ.
+
+    Returns the pocket area (1/a^2) and, for each weight function f(kx, ky) in
+    ``weights``, the integral ∮ f dl/|∇xi| = ∫ f r/|∂xi/∂r| dθ (1/eV per 1/a^2).
+    Spectrally accurate for smooth star-shaped pockets.
+    """
+    theta = np.linspace(0.0, 2 * np.pi, ntheta, endpoint=False)
+    r = fermi_momentum(pocket, theta, mu, params)
+    k0 = pocket.centre_k
+    ct, st = np.cos(theta), np.sin(theta)
+    kx, ky = k0[0] + r * ct, k0[1] + r * st
+    gx, gy = grad_xi(kx, ky, pocket.band, params)
+    dr = np.abs(gx * ct + gy * st)
+    dtheta = 2 * np.pi / ntheta
+    area = 0.5 * np.sum(r**2) * dtheta
+    lines = [float(np.sum(f(kx, ky) * r / dr) * dtheta) for f in weights]
+    return float(area), lines
