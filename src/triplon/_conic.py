@@ -48,10 +48,11 @@ def real_roots_quadratic(a: float, b: float, c: float) -> list[float]:
     if d < 0.0:
         return []
     q = -0.5 * (b + np.copysign(np.sqrt(d), b))
-    roots = [q / a]
-    if q != 0.0:
-        roots.append(c / q)
-    return roots
+    with np.errstate(over="ignore"):
+        roots = [q / a]  # may overflow to ±inf for tiny a: then outside [-1, 1]
+        if q != 0.0:
+            roots.append(c / q)
+    return [float(r) for r in roots]
 
 
 GRADING_RATIO = 0.2
@@ -84,7 +85,7 @@ def breakpoints(quad: Quadratic, mu: float) -> np.ndarray:
         graded.append(cx_c)
         scale = max(dist / 10.0, 1e-15)
         for side in (-1.0, 1.0):
-            room = (1.0 - side * cx_c)  # distance to the end of [-1, 1] on this side
+            room = 1.0 - side * cx_c  # distance to the end of [-1, 1] on this side
             h = room
             while h > scale and room > 0.0:
                 h *= GRADING_RATIO
@@ -115,7 +116,7 @@ def _cy_roots(quad: Quadratic, cx: np.ndarray, mu: float):
     """Both roots cy of xi(cx, cy) = 0 (NaN where absent) and sqrt(D)."""
     a, b, c = quad.in_cy(cx, mu)
     d = b * b - 4.0 * a * c
-    with np.errstate(invalid="ignore", divide="ignore"):
+    with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
         sd = np.sqrt(np.where(d >= 0.0, d, np.nan))
         q = -0.5 * (b + np.copysign(sd, b))
         r1 = q / a if a != 0.0 else np.full_like(cx, np.nan)
@@ -153,8 +154,14 @@ def occupied_fraction(quad: Quadratic, mu: float, n: int = 48) -> float:
     cx, wx, _, _ = cx_nodes(quad, mu, n)
     r1, r2, _ = _cy_roots(quad, cx, mu)
     lo = np.full_like(cx, -1.0)
-    pts = np.stack([lo, np.where(np.isfinite(r1), np.clip(r1, -1, 1), -1.0),
-                    np.where(np.isfinite(r2), np.clip(r2, -1, 1), -1.0), -lo])
+    pts = np.stack(
+        [
+            lo,
+            np.where(np.isfinite(r1), np.clip(r1, -1, 1), -1.0),
+            np.where(np.isfinite(r2), np.clip(r2, -1, 1), -1.0),
+            -lo,
+        ]
+    )
     pts.sort(axis=0)
     a, b, c = quad.in_cy(cx, mu)
     meas = np.zeros_like(cx)

@@ -39,10 +39,18 @@ def _add_band_options(p: argparse.ArgumentParser) -> None:
     g.add_argument("--t1", type=_finite_float, default=d.t1, help=f"first-neighbour hopping [{d.t1}]")
     g.add_argument("--t2", type=_finite_float, default=d.t2, help=f"second-neighbour hopping [{d.t2}]")
     g.add_argument("--t3", type=_finite_float, default=d.t3, help=f"third-neighbour hopping [{d.t3}]")
-    g.add_argument("--eps-alpha", type=_finite_float, default=d.eps_alpha,
-                   help=f"eta^2 shift of the alpha band [{d.eps_alpha}]")
-    g.add_argument("--eps-beta", type=_finite_float, default=d.eps_beta,
-                   help=f"eta^2 shift of the beta band [{d.eps_beta}]")
+    g.add_argument(
+        "--eps-alpha",
+        type=_finite_float,
+        default=d.eps_alpha,
+        help=f"eta^2 shift of the alpha band [{d.eps_alpha}]",
+    )
+    g.add_argument(
+        "--eps-beta",
+        type=_finite_float,
+        default=d.eps_beta,
+        help=f"eta^2 shift of the beta band [{d.eps_beta}]",
+    )
 
 
 def _add_filling_options(p: argparse.ArgumentParser) -> None:
@@ -57,8 +65,7 @@ def _require_filling(args) -> None:
 
 
 def _band_params(args) -> BandParams:
-    return BandParams(t1=args.t1, t2=args.t2, t3=args.t3,
-                      eps_alpha=args.eps_alpha, eps_beta=args.eps_beta)
+    return BandParams(t1=args.t1, t2=args.t2, t3=args.t3, eps_alpha=args.eps_alpha, eps_beta=args.eps_beta)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -89,13 +96,16 @@ def cmd_bands(args) -> str:
         f"{'band':<6} {'filling':>14} {'N (1/eV)':>14} {'Ñ (1/eV)':>14} {'Ñ/N':>12}",
     ]
     for band in BANDS:
+        ratio = fl.dos_eta2[band] / fl.dos[band] if fl.dos[band] else math.nan
         lines.append(
             f"{band:<6} {fl.filling[band]:>14.10f} {fl.dos[band]:>14.10f} "
-            f"{fl.dos_eta2[band]:>14.10f} {fl.dos_eta2[band] / fl.dos[band] if fl.dos[band] else math.nan:>12.8f}"
+            f"{fl.dos_eta2[band]:>14.10f} {ratio:>12.8f}"
         )
     lines.append("")
-    lines.append("N, Ñ per spin at the Fermi level, BZ-normalised (PHYSICS.md §3); N_beta/N_alpha = "
-                 f"{fl.dos['beta'] / fl.dos['alpha'] if fl.dos['alpha'] else math.nan:.8f}")
+    lines.append(
+        "N, Ñ per spin at the Fermi level, BZ-normalised; N_beta/N_alpha = "
+        f"{fl.dos['beta'] / fl.dos['alpha'] if fl.dos['alpha'] else math.nan:.8f}"
+    )
     return "\n".join(lines)
 
 

@@ -94,14 +94,29 @@ def dos_table_dataset(n_c, params: BandParams | None = None, n: int | None = Non
     ds = xr.Dataset(
         {
             "mu": var(("n_c",), [r.mu for r in rows], "eV", "chemical potential"),
-            "filling": var(("band", "n_c"), per_band("filling"), "1", "band filling per Ni",
-                           comment=FILL_CONVENTION),
-            "dos": var(("band", "n_c"), per_band("dos"), "1/eV", "Fermi-level density of states N per spin",
-                       comment=DOS_CONVENTION),
-            "dos_eta2": var(("band", "n_c"), per_band("dos_eta2"), "1/eV",
-                            "eta^2-weighted Fermi-level density of states Ñ per spin", comment=DOS_CONVENTION),
-            "dos_eta4": var(("band", "n_c"), per_band("dos_eta4"), "1/eV",
-                            "eta^4-weighted Fermi-level density of states per spin"),
+            "filling": var(
+                ("band", "n_c"), per_band("filling"), "1", "band filling per Ni", comment=FILL_CONVENTION
+            ),
+            "dos": var(
+                ("band", "n_c"),
+                per_band("dos"),
+                "1/eV",
+                "Fermi-level density of states N per spin",
+                comment=DOS_CONVENTION,
+            ),
+            "dos_eta2": var(
+                ("band", "n_c"),
+                per_band("dos_eta2"),
+                "1/eV",
+                "eta^2-weighted Fermi-level density of states Ñ per spin",
+                comment=DOS_CONVENTION,
+            ),
+            "dos_eta4": var(
+                ("band", "n_c"),
+                per_band("dos_eta4"),
+                "1/eV",
+                "eta^4-weighted Fermi-level density of states per spin",
+            ),
         },
         coords={
             "band": ("band", list(BANDS), {"long_name": "conduction band (alpha antibonding, beta bonding)"}),

@@ -35,8 +35,7 @@ DEFAULT_NODES = 64
 """Gauss nodes per smooth piece used by :func:`dos_moments` (converged to ~1e-12)."""
 
 
-def fermi_line_quadrature(band: str, mu: float, params: BandParams | None = None,
-                          n: int = DEFAULT_NODES):
+def fermi_line_quadrature(band: str, mu: float, params: BandParams | None = None, n: int = DEFAULT_NODES):
     """Points and weights on the Fermi line xi_band = 0.
 
     Returns
@@ -54,8 +53,9 @@ def fermi_line_quadrature(band: str, mu: float, params: BandParams | None = None
     return fermi_line_nodes(quadratic_coefficients(band, params), mu, n)
 
 
-def dos_moments(band: str, mu: float, params: BandParams | None = None,
-                powers=(0, 2, 4), n: int = DEFAULT_NODES) -> np.ndarray:
+def dos_moments(
+    band: str, mu: float, params: BandParams | None = None, powers=(0, 2, 4), n: int = DEFAULT_NODES
+) -> np.ndarray:
     """<eta^p delta(xi_k)>_BZ for each p in ``powers`` (1/eV per spin).
 
     p = 0 is N, p = 2 is Ñ (Eq. 16), p = 4 the eta^4 moment of the full
@@ -102,8 +102,12 @@ class FermiLevel:
         return out
 
 
-def fermi_level(mu: float | None = None, n_c: float | None = None,
-                params: BandParams | None = None, n: int = DEFAULT_NODES) -> FermiLevel:
+def fermi_level(
+    mu: float | None = None,
+    n_c: float | None = None,
+    params: BandParams | None = None,
+    n: int = DEFAULT_NODES,
+) -> FermiLevel:
     """Fillings, N, Ñ and the eta^4 moment of both bands at mu or at n_c.
 
     Exactly one of ``mu`` (eV) and ``n_c`` (electrons per Ni, 0 < n_c < 2)
@@ -124,8 +128,9 @@ def fermi_level(mu: float | None = None, n_c: float | None = None,
 # ------------------------------------------------------------ other methods
 
 
-def dos_moments_contour(band: str, mu: float, params: BandParams | None = None,
-                        powers=(0, 2, 4), ntheta: int = 512) -> np.ndarray:
+def dos_moments_contour(
+    band: str, mu: float, params: BandParams | None = None, powers=(0, 2, 4), ntheta: int = 512
+) -> np.ndarray:
     """Same as :func:`dos_moments` by polar line integrals over each pocket.
 
     (1/(2π)^2) Σ_pockets ∫ dθ eta^p r/|∂xi/∂r|; requires star-shaped pockets
@@ -139,8 +144,7 @@ def dos_moments_contour(band: str, mu: float, params: BandParams | None = None,
     return out
 
 
-def filling_contour(band: str, mu: float, params: BandParams | None = None,
-                    ntheta: int = 512) -> float:
+def filling_contour(band: str, mu: float, params: BandParams | None = None, ntheta: int = 512) -> float:
     """Filling per Ni from the pocket areas (independent of :func:`filling`)."""
     lo, hi = band_range(band, params)
     if mu <= lo:
@@ -159,8 +163,14 @@ def _grid_values(band, mu, params, nk, powers):
     return x, [et**p for p in powers]
 
 
-def dos_moments_smeared(band: str, mu: float, params: BandParams | None = None,
-                        powers=(0, 2, 4), nk: int = 512, sigma: float = 0.02) -> np.ndarray:
+def dos_moments_smeared(
+    band: str,
+    mu: float,
+    params: BandParams | None = None,
+    powers=(0, 2, 4),
+    nk: int = 512,
+    sigma: float = 0.02,
+) -> np.ndarray:
     """Baseline: <eta^p g_sigma(xi)> on an nk x nk grid, g a unit Gaussian of width sigma (eV).
 
     Biased by O(sigma^2) (and by sampling noise when sigma is below the level
@@ -171,8 +181,9 @@ def dos_moments_smeared(band: str, mu: float, params: BandParams | None = None,
     return np.array([np.mean(g * f) for f in fs])
 
 
-def dos_moments_triangles(band: str, mu: float, params: BandParams | None = None,
-                          powers=(0, 2, 4), nk: int = 512) -> np.ndarray:
+def dos_moments_triangles(
+    band: str, mu: float, params: BandParams | None = None, powers=(0, 2, 4), nk: int = 512
+) -> np.ndarray:
     """Linear tetrahedron (triangle) method on an nk x nk periodic grid.
 
     Each grid square is split into two triangles; xi and the weight eta^p are

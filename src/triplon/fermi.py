@@ -182,7 +182,32 @@ def find_pockets(band: str, mu: float, params: BandParams | None = None, ntheta:
     kinds = {p.kind for p in pockets}
     if len(kinds) > 1:
         raise TopologyError(f"band {band} at mu = {mu:.6g} eV: both electron and hole pockets")
+    _verify_pockets(band, mu, params, pockets)
     return pockets
+
+
+def _verify_pockets(band, mu, params, pockets, nk=400, tol=4e-3):
+    """Check that the pockets account for the whole Fermi sea (a coarse grid count).
+
+    Catches Fermi seas that are not unions of star-shaped pockets around
+    high-symmetry points, e.g. an annulus around Γ whose inner edge alone
+    would look like a hole pocket.
+    """
+    theta = np.linspace(0.0, 2 * np.pi, 128, endpoint=False)
+    area = 0.0
+    for p in pockets:
+        r, _ = _first_crossing(band, mu, params, p.centre, theta)
+        area += 0.5 * np.sum(r**2) * (2 * np.pi / theta.size)
+    frac = area / (2 * np.pi) ** 2
+    implied = frac if pockets[0].kind == "electron" else 1.0 - frac
+    k = np.linspace(-np.pi, np.pi, nk, endpoint=False) + np.pi / nk
+    counted = float(np.mean(xi(k[:, None], k[None, :], band, mu, params) < 0.0))
+    if abs(implied - counted) > tol:
+        raise TopologyError(
+            f"band {band} at mu = {mu:.6g} eV: pockets around {[p.centre for p in pockets]} hold "
+            f"{implied:.4f} of the BZ but the Fermi sea holds {counted:.4f}; the Fermi line is not a "
+            "set of star-shaped pockets around Γ, X, Y, M"
+        )
 
 
 def fermi_momentum(pocket: Pocket, theta, mu: float, params: BandParams | None = None):
@@ -215,8 +240,9 @@ def fermi_contour(pocket: Pocket, theta, mu: float, params: BandParams | None = 
     return k0[0] + r * np.cos(theta), k0[1] + r * np.sin(theta)
 
 
-def pocket_integrals(pocket: Pocket, mu: float, params: BandParams | None = None,
-                     ntheta: int = 512, weights=()):
+def pocket_integrals(
+    pocket: Pocket, mu: float, params: BandParams | None = None, ntheta: int = 512, weights=()
+):
     """Line and area integrals of a pocket by the periodic trapezoid rule in θ.
 
     Returns the pocket area (1/a^2) and, for each weight function f(kx, ky) in
