@@ -55,45 +55,65 @@ def real_roots_quadratic(a: float, b: float, c: float) -> list[float]:
     return [float(r) for r in roots]
 
 
-GRADING_RATIO = 0.2
-"""Geometric ratio of the pieces graded towards a nearby critical point."""
+SEPARATION = 1.0
+"""Each quadrature piece is kept at least SEPARATION times its own length away
+from every singular point that is not one of its end points."""
 
 GRADING_RANGE = 0.5
-"""Critical points closer than this (eV) to mu get a graded mesh."""
+"""Critical points closer than this (eV) to mu count as near-singular points."""
 
 
 def breakpoints(quad: Quadratic, mu: float) -> np.ndarray:
     """Sorted cx in [-1, 1] splitting the cx-integral into smooth pieces.
 
-    Besides the exact singular points (module docstring), the mesh is graded
-    geometrically towards the cx of every critical point (van Hove saddle,
-    band extremum) whose energy lies within GRADING_RANGE of mu, down to a
-    scale ~|mu - E_c|/10: the Fermi line passes that close to the point, and
-    the integrand varies on that scale there.
+    Exact singular points (module docstring) are end points of pieces, where
+    the cosine substitution removes their square-root singularities. A
+    critical point of e(k) (van Hove saddle, band extremum) at energy E_c acts
+    as a near-singularity of width ~|mu - E_c|/4 at its cx. Every piece is then
+    split geometrically until its distance to every other (near-)singular point
+    is at least SEPARATION times its length, which keeps the Gauss rule in its
+    exponentially convergent regime for every mu and every topology.
     """
-    pts = [-1.0, 1.0]
-    pts += real_roots_quadratic(*quad.discriminant_in_cx(mu))
+    exact = [-1.0, 1.0]
+    exact += real_roots_quadratic(*quad.discriminant_in_cx(mu))
     A, b0, b1, c1, c0 = quad.A, quad.b0, quad.b1, quad.c1, quad.c0 - mu
     for s in (-1.0, 1.0):  # xi(cx, cy = s) = 0
-        pts += real_roots_quadratic(A, b1 * s + c1, A + b0 * s + c0)
-    pts = [p for p in pts if -1.0 <= p <= 1.0]
-    graded = []
+        exact += real_roots_quadratic(A, b1 * s + c1, A + b0 * s + c0)
+    singular = {float(p): 0.0 for p in exact if -1.0 <= p <= 1.0}
     for cx_c, _, e_c in quad.critical_points():
         dist = abs(e_c - mu)
-        if dist >= GRADING_RANGE:
+        if dist < GRADING_RANGE:  # may coincide with an exact point (a zone corner)
+            w = max(dist / 4.0, 1e-15)
+            singular[cx_c] = min(singular.get(cx_c, w) or w, w)
+    where = sorted(singular)
+    width = [singular[p] for p in where]
+    pieces = []
+    stack = list(zip(where[:-1], where[1:]))
+    while stack:  # plain floats: these lists are short and numpy overhead dominates
+        a, b = stack.pop()
+        length = b - a
+        if length <= 1e-15:
             continue
-        graded.append(cx_c)
-        scale = max(dist / 10.0, 1e-15)
-        for side in (-1.0, 1.0):
-            room = 1.0 - side * cx_c  # distance to the end of [-1, 1] on this side
-            h = room
-            while h > scale and room > 0.0:
-                h *= GRADING_RATIO
-                pts.append(cx_c + side * h)
-    pts = np.unique(np.clip(np.asarray(pts + graded, dtype=float), -1.0, 1.0))
-    # drop pieces too short to matter (duplicates up to rounding)
-    keep = np.concatenate([[True], np.diff(pts) > 1e-15])
-    return pts[keep]
+        best, s_best = np.inf, a
+        for p, w in zip(where, width):
+            if p <= a:
+                d = a - p + w if (p < a or w > 0.0) else np.inf
+            elif p >= b:
+                d = p - b + w if (p > b or w > 0.0) else np.inf
+            else:
+                d = w
+            if d < best:
+                best, s_best = d, p
+        if best >= SEPARATION * length:
+            pieces.append(a)
+            continue
+        step = max(best / SEPARATION, 1e-15)
+        cut = a + step if s_best <= 0.5 * (a + b) else b - step
+        if not a < cut < b:
+            pieces.append(a)
+            continue
+        stack += [(a, cut), (cut, b)]
+    return np.array(sorted(pieces) + [1.0])
 
 
 def cx_nodes(quad: Quadratic, mu: float, n: int):

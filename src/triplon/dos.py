@@ -31,8 +31,8 @@ from triplon.bands import band_energy, band_range, eta, quadratic_coefficients, 
 from triplon.fermi import filling, find_pockets, mu_from_n_c, pocket_integrals
 from triplon.params import BANDS, BandParams
 
-DEFAULT_NODES = 64
-"""Gauss nodes per smooth piece used by :func:`dos_moments` (converged to ~1e-12)."""
+DEFAULT_NODES = 24
+"""Gauss nodes per smooth piece used by :func:`dos_moments` (converged to ~1e-10 or better)."""
 
 
 def fermi_line_quadrature(band: str, mu: float, params: BandParams | None = None, n: int = DEFAULT_NODES):
@@ -234,3 +234,227 @@ __all__ = [
     "fermi_line_quadrature",
     "filling_contour",
 ]
+
+
+# ------------------------------------------------------- shell quadrature
+
+
+def graded_gauss(a: float, b: float, points, m: int = 8, ratio: float = 0.25):
+    """Gauss–Legendre nodes on [a, b], graded geometrically towards given points.
+
+    Parameters
+    ----------
+    a, b : float
+    points : sequence of (p, min_scale)
+        Each p in [a, b] becomes a breakpoint, and pieces of lengths
+        L ratio^k (k = 1, 2, ...) are laid towards it from both sides down to
+        its ``min_scale``, so that log, step or 1/x-type structure at p is
+        integrated to near machine precision with m nodes per piece.
+    m : int
+        Gauss nodes per piece.
+    ratio : float
+        Geometric ratio of successive pieces.
+
+    Returns
+    -------
+    x, w : ndarray
+    """
+    bps = {a, b}
+    for p, min_scale in points:
+        if not a <= p <= b:
+            continue
+        bps.add(p)
+        for side, room in ((-1.0, p - a), (1.0, b - p)):
+            h = room
+            while h > min_scale:
+                h *= ratio
+                bps.add(p + side * h)
+    bps = np.array(sorted(bps))
+    bps = bps[np.concatenate([[True], np.diff(bps) > 0])]
+    t, wt = np.polynomial.legendre.leggauss(m)
+    lo, hi = bps[:-1, None], bps[1:, None]
+    x = 0.5 * (lo + hi) + 0.5 * (hi - lo) * t
+    w = 0.5 * (hi - lo) * wt
+    return x.ravel(), w.ravel()
+
+
+def gauss_rule_of_measure(u: np.ndarray, w: np.ndarray, k: int):
+    """k-point Gaussian rule of the discrete measure Σ_i w_i delta(x - u_i).
+
+    Stieltjes procedure for the recurrence coefficients and Golub–Welsch for
+    nodes and weights: Σ_j W_j f(U_j) = Σ_i w_i f(u_i) for every polynomial f
+    of degree < 2k. Used to compress the eta^2 distribution along a Fermi line
+    to a few nodes (the gap kernels are smooth functions of eta^2).
+    """
+    total = float(w.sum())
+    if total <= 0.0 or u.size == 0:
+        return np.zeros(0), np.zeros(0)
+    k = min(k, np.unique(np.round(u, 14)).size)
+    alpha, beta = [], []
+    p_prev, p = np.zeros_like(u), np.ones_like(u)
+    norm_prev, norm = 1.0, total
+    for j in range(k):
+        a_j = float(np.dot(w, u * p * p)) / norm
+        alpha.append(a_j)
+        b_j = norm / norm_prev if j > 0 else 0.0
+        p_prev, p = p, (u - a_j) * p - b_j * p_prev
+        norm_prev, norm = norm, float(np.dot(w, p * p))
+        if j + 1 < k:
+            if norm <= 1e-300:
+                break
+            beta.append(norm / norm_prev)
+    n = len(alpha)
+    jac = np.diag(alpha) + np.diag(np.sqrt(beta[: n - 1]), 1) + np.diag(np.sqrt(beta[: n - 1]), -1)
+    nodes, vecs = np.linalg.eigh(jac)
+    return nodes, total * vecs[0] ** 2
+
+
+@dataclass(frozen=True)
+class ShellQuadrature:
+    """Quadrature for averages over the pairing shell |xi_k| < Omega of one band.
+
+    Sum over nodes: <g(xi_k, eta_k^2)>_{BZ, |xi| < Omega} = Σ_j weight_j g(xi_j, eta2_j).
+    Built as energy nodes (graded towards xi = 0 and towards van Hove energies
+    and band edges inside the shell) times the exact Fermi-line quadrature at
+    each energy, so the joint distribution of (xi, eta^2) is exact.
+
+    Attributes
+    ----------
+    band : str
+    mu, omega, eps_min : float
+        Chemical potential, shell half-width and the smallest energy scale
+        resolved (eV).
+    energy, energy_weight : ndarray, shape (ne,)
+        Energy nodes xi (eV) and weights (eV).
+    moments : ndarray, shape (3, ne)
+        <eta^(2m) delta(xi_k - xi)> at each energy node, m = 0, 1, 2 (1/eV).
+    xi, eta2, weight : ndarray, shape (nodes,)
+        Flattened nodes: energy, eta^2 and BZ weight (dimensionless).
+    fermi_moments : ndarray, shape (3,)
+        N, Ñ and the eta^4 moment at the Fermi level (1/eV).
+    fermi_eta2_max : float
+        Largest eta^2 on the Fermi line (at an antinode).
+    """
+
+    band: str
+    mu: float
+    omega: float
+    eps_min: float
+    energy: np.ndarray
+    energy_weight: np.ndarray
+    moments: np.ndarray
+    xi: np.ndarray
+    eta2: np.ndarray
+    weight: np.ndarray
+    fermi_moments: np.ndarray
+    fermi_eta2_max: float = 0.0
+
+    def linear_moments(self, kernel) -> np.ndarray:
+        """Σ_i energy_weight_i kernel(xi_i) N_m(xi_i) for m = 0, 1, 2 (eta^0, eta^2, eta^4)."""
+        return self.moments @ (self.energy_weight * kernel(self.energy))
+
+
+def shell_quadrature(
+    band: str,
+    mu: float,
+    omega: float,
+    params: BandParams | None = None,
+    eps_min: float = 1e-8,
+    m: int = 8,
+    ratio: float = 0.25,
+    n_line: int = 12,
+    n_eta: int = 5,
+) -> ShellQuadrature:
+    """Build the :class:`ShellQuadrature` of ``band`` at chemical potential mu.
+
+    Parameters
+    ----------
+    band : {"alpha", "beta"}
+    mu : float
+        Chemical potential (eV).
+    omega : float
+        Pairing cutoff Omega (eV): the shell is |xi| < Omega.
+    eps_min : float
+        Smallest energy scale resolved (eV); gaps and T_c below ~20 eps_min
+        are reported as below resolution by the solvers.
+    m, ratio : int, float
+        Gauss nodes per energy piece and the geometric grading ratio.
+    n_line : int
+        Gauss nodes per smooth piece of each Fermi-line quadrature.
+    n_eta : int
+        Nodes of the Gaussian rule in eta^2 that replaces each Fermi line
+        (exact for polynomials in eta^2 of degree < 2 n_eta).
+    """
+    if not (np.isfinite(omega) and omega > 0):
+        raise ValueError(f"omega must be a positive number of eV, got {omega!r}")
+    quad = quadratic_coefficients(band, params)
+    # grade towards xi = 0 (the gap/temperature scale) down to eps_min, and towards
+    # van Hove energies and band edges inside the shell (log / step structure of N)
+    crit = [(float(e - mu), max(eps_min, 1e-5)) for e in quad.critical_values() if abs(e - mu) < omega]
+    e_nodes, e_w = graded_gauss(-omega, omega, [(0.0, eps_min), *crit], m, ratio)
+    xs, us, ws, mom = [], [], [], np.zeros((3, e_nodes.size))
+    lo, hi = band_range(band, params)
+    for i, (e, we) in enumerate(zip(e_nodes, e_w)):
+        if not lo < mu + e < hi:
+            continue
+        cx, cy, w = fermi_line_nodes(quad, mu + e, n_line)
+        u = (cx - cy) ** 2
+        mom[:, i] = [w.sum(), w @ u, w @ (u * u)]
+        un, wn = gauss_rule_of_measure(u, w, n_eta)
+        xs.append(np.full(un.size, e))
+        us.append(un)
+        ws.append(we * wn)
+    cx, cy, w = fermi_line_quadrature(band, mu, params)
+    u = (cx - cy) ** 2
+    return ShellQuadrature(
+        band=band,
+        mu=float(mu),
+        omega=float(omega),
+        eps_min=float(eps_min),
+        energy=e_nodes,
+        energy_weight=e_w,
+        moments=mom,
+        xi=np.concatenate(xs) if xs else np.zeros(0),
+        eta2=np.concatenate(us) if us else np.zeros(0),
+        weight=np.concatenate(ws) if ws else np.zeros(0),
+        fermi_moments=np.array([w.sum(), w @ u, w @ (u * u)]),
+        fermi_eta2_max=float(np.max(u)) if u.size else 0.0,
+    )
+
+
+def flat_shell(
+    dos: float,
+    omega: float,
+    eta2=(0.0,),
+    eta2_weight=(1.0,),
+    band: str = "alpha",
+    eps_min: float = 1e-8,
+    m: int = 8,
+    ratio: float = 0.25,
+) -> ShellQuadrature:
+    """A synthetic shell with an energy-independent density of states.
+
+    The distribution of eta^2 on every constant-energy line is
+    Σ_i eta2_weight_i delta(eta^2 - eta2_i) (weights normalised to 1), so that
+    N = dos, Ñ = dos <eta^2>, at every energy in |xi| < omega. Used for
+    closed-form BCS checks (flat DOS, hard cutoff).
+    """
+    u = np.asarray(eta2, dtype=float)
+    p = np.asarray(eta2_weight, dtype=float)
+    p = p / p.sum()
+    e, we = graded_gauss(-omega, omega, [(0.0, eps_min)], m, ratio)
+    mom = dos * np.array([np.full(e.size, p.sum()), np.full(e.size, p @ u), np.full(e.size, p @ (u * u))])
+    return ShellQuadrature(
+        band=band,
+        mu=0.0,
+        omega=float(omega),
+        eps_min=float(eps_min),
+        energy=e,
+        energy_weight=we,
+        moments=mom,
+        xi=np.repeat(e, u.size),
+        eta2=np.tile(u, e.size),
+        weight=dos * np.outer(we, p).ravel(),
+        fermi_moments=mom[:, 0].copy(),
+        fermi_eta2_max=float(u.max()),
+    )

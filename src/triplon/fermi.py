@@ -31,7 +31,7 @@ class TopologyError(RuntimeError):
     """The Fermi line is not a set of star-shaped pockets around Γ, X, Y or M."""
 
 
-def filling(band: str, mu: float, params: BandParams | None = None, n: int = 64) -> float:
+def filling(band: str, mu: float, params: BandParams | None = None, n: int = 24) -> float:
     """Filling per Ni of one band at chemical potential mu (T = 0).
 
     Equals the fraction of the BZ where xi_band < 0 (PHYSICS.md §2),
@@ -54,7 +54,7 @@ def filling(band: str, mu: float, params: BandParams | None = None, n: int = 64)
     return occupied_fraction(quadratic_coefficients(band, params), mu, n)
 
 
-def fillings(mu: float, params: BandParams | None = None, n: int = 64) -> dict[str, float]:
+def fillings(mu: float, params: BandParams | None = None, n: int = 24) -> dict[str, float]:
     """{"alpha": n_alpha, "beta": n_beta} per Ni at chemical potential mu (eV)."""
     return {b: filling(b, mu, params, n) for b in BANDS}
 
