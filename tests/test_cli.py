@@ -74,3 +74,85 @@ def test_bad_input_one_line_exit_2(args, fragment):
     lines = r.stderr.strip().splitlines()
     assert len(lines) == 1 and "Traceback" not in r.stderr
     assert lines[0].startswith("triplon: error:") and fragment in lines[0]
+
+
+GAP_KEYS = {
+    "V",
+    "lam",
+    "ratio_eq17",
+    "ratio_eq18",
+    "ratio_sqrt",
+    "A_alpha",
+    "B_alpha",
+    "A_beta",
+    "B_beta",
+    "Tc",
+    "lambda_d_at_Tc",
+    "Tc_d",
+    "leading_channel",
+    "converged",
+}
+
+
+def test_gap_json_keys_and_consistency():
+    r = run("gap", "--n-c", "0.45", "--lam", "0.5", "--kappa", "0.75", "--omega", "0.3", "--json")
+    assert r.returncode == 0, r.stderr
+    out = json.loads(r.stdout)
+    assert GAP_KEYS <= set(out)
+    assert out["converged"] is True and out["leading_channel"] in ("s+-", "d")
+    assert out["lam"] == pytest.approx(0.5, rel=1e-12)
+    assert out["ratio_eq18"] == pytest.approx(out["ratio_sqrt"] ** (2 / 1.5), rel=1e-12)  # r^(1/(2-lam))
+    assert out["A_alpha"] > 0 > out["A_beta"] and out["Tc"] > 0
+
+
+def test_gap_kappa_a_b_and_V_options():
+    a = json.loads(
+        run("gap", "--n-c", "0.45", "--lam", "0.5", "--kappa-a", "1", "--kappa-b", "0.5625", "--json").stdout
+    )
+    b = json.loads(run("gap", "--n-c", "0.45", "--lam", "0.5", "--kappa", "0.75", "--json").stdout)
+    # the s-wave sector depends on kappa_a kappa_b only, the d-wave channel on kappa_a + kappa_b
+    assert a["A_alpha"] == pytest.approx(b["A_alpha"], rel=1e-10)
+    assert a["lambda_d_at_Tc"] == pytest.approx(b["lambda_d_at_Tc"] * 1.5625 / 1.5, rel=1e-10)
+    c = json.loads(run("gap", "--n-c", "0.45", "--V", str(b["V"]), "--kappa", "0.75", "--json").stdout)
+    assert c["A_alpha"] == pytest.approx(b["A_alpha"], rel=1e-10)
+    d = json.loads(run("gap", "--n-c", "0.45", "--JH", "0.5", "--Jc", "0.3", "--json").stdout)
+    assert d["V"] == pytest.approx(3 * 0.25 / 0.6)
+
+
+def test_gap_below_resolution_is_flagged_in_json():
+    out = json.loads(run("gap", "--n-c", "0.45", "--lam", "0.04", "--kappa", "0.75", "--json").stdout)
+    assert out["converged"] is False and out["A_alpha"] is None and out["Tc"] is None
+
+
+def test_gap_readable_summary():
+    r = run("gap", "--n-c", "0.45", "--lam", "0.5", "--kappa", "0.75", "--T", "0.01")
+    assert (
+        r.returncode == 0
+        and "Eq. 17 exact" in r.stdout
+        and "T_c (s+-)" in r.stdout
+        and "At T = 0.01" in r.stdout
+    )
+
+
+@pytest.mark.parametrize(
+    "args, fragment",
+    [
+        (["gap", "--n-c", "0.45"], "give exactly one of lam, V"),
+        (["gap", "--n-c", "0.45", "--lam", "0.5", "--V", "1"], "give exactly one of lam, V"),
+        (["gap", "--n-c", "0.45", "--lam", "-0.5"], "lam must be > 0"),
+        (["gap", "--n-c", "0.45", "--V", "0"], "V must be > 0"),
+        (["gap", "--n-c", "0.45", "--JH", "0.5"], "JH and Jc"),
+        (["gap", "--n-c", "0.45", "--lam", "0.5", "--omega", "0"], "omega must be > 0"),
+        (["gap", "--n-c", "0.45", "--lam", "0.5", "--T", "-1"], "T must be >= 0"),
+        (["gap", "--n-c", "0.45", "--lam", "0.5", "--kappa", "1", "--kappa-a", "1"], "not both"),
+        (["gap", "--n-c", "2.5", "--lam", "0.5"], "0 < n_c < 2"),
+        (["gap", "--lam", "0.5"], "give --n-c"),
+        (["gap", "--n-c", "0.45", "--lam", "x"], "not a number"),
+        (["gap", "--mu", "-3", "--lam", "0.5"], "no Fermi surface"),
+    ],
+)
+def test_gap_bad_input(args, fragment):
+    r = run(*args)
+    assert r.returncode == 2 and r.stdout == ""
+    lines = r.stderr.strip().splitlines()
+    assert len(lines) == 1 and "Traceback" not in r.stderr and fragment in lines[0], r.stderr
