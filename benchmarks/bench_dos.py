@@ -31,8 +31,8 @@ The table is n_c = 0.10, 0.11, ..., 1.00 (91 points; ``--quick`` takes every
 
 Timing: the production rows are best of 3; every other row is best of up to 3
 passes, stopping once the passes have used ``REPEAT_BUDGET`` seconds (1 s with
-``--quick``), so the slow variants run once. All rows are timed in the same process and run, so the
-ratios are free of machine-to-machine differences.
+``--quick``), so the slow variants run once. All rows are timed in the same
+process and run, so the ratios are free of machine-to-machine differences.
 
 Output: a Markdown table (method | resolution | time for table | time ratio vs
 production | max rel err | median rel err | notes), the target check
@@ -49,6 +49,7 @@ This is a benchmark, not a test: nothing is asserted about the timings.
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import os
 import platform
@@ -56,6 +57,7 @@ import sys
 import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
+from pathlib import Path
 
 import numpy as np
 import scipy
@@ -90,6 +92,17 @@ class Row:
     median_rel_err: float = float("nan")
     notes: str = ""
     extra: dict = field(default_factory=dict)
+
+
+def source_digest() -> str:
+    """Short SHA-256 of the loaded ``triplon`` modules (the code measured; src may change later)."""
+    h = hashlib.sha256()
+    for name in sorted(m for m in sys.modules if m == "triplon" or m.startswith("triplon.")):
+        path = getattr(sys.modules[name], "__file__", None)
+        if path:
+            h.update(name.encode())
+            h.update(Path(path).read_bytes())
+    return h.hexdigest()[:12]
 
 
 def n_c_table(quick: bool) -> np.ndarray:
@@ -174,8 +187,10 @@ def variants(quick: bool) -> list[tuple[str, str, Callable, dict]]:
         triangles = [128, 256, 512, 1024]
         contour = [128, 512, 2048]
     out = [("production, DOS step only", "n=64", dos_moments, {"n": 64})]
-    out += [("Gaussian smearing", f"σ={s:g} eV, nk={nk}", dos_moments_smeared, {"sigma": s, "nk": nk})
-            for s, nk in smeared]
+    out += [
+        ("Gaussian smearing", f"σ={s:g} eV, nk={nk}", dos_moments_smeared, {"sigma": s, "nk": nk})
+        for s, nk in smeared
+    ]
     out += [("triangles", f"nk={nk}", dos_moments_triangles, {"nk": nk}) for nk in triangles]
     out += [("contour", f"ntheta={nt}", dos_moments_contour, {"ntheta": nt}) for nt in contour]
     return out
@@ -187,12 +202,26 @@ def fmt_err(x: float) -> str:
 
 def markdown_table(rows: list[Row]) -> str:
     """The results as a Markdown table."""
-    head = ["method", "resolution", "time for table (s)", "time ratio vs production",
-            "max rel err", "median rel err", "notes"]
+    head = [
+        "method",
+        "resolution",
+        "time for table (s)",
+        "time ratio vs production",
+        "max rel err",
+        "median rel err",
+        "notes",
+    ]
     lines = ["| " + " | ".join(head) + " |", "|" + "|".join(["---"] * 2 + ["---:"] * 4 + ["---"]) + "|"]
     for r in rows:
-        cells = [r.method, r.resolution, f"{r.time_s:.3f}", f"{r.ratio:.2f}",
-                 fmt_err(r.max_rel_err), fmt_err(r.median_rel_err), r.notes]
+        cells = [
+            r.method,
+            r.resolution,
+            f"{r.time_s:.3f}",
+            f"{r.ratio:.2f}",
+            fmt_err(r.max_rel_err),
+            fmt_err(r.median_rel_err),
+            r.notes,
+        ]
         lines.append("| " + " | ".join(cells) + " |")
     return "\n".join(lines)
 
@@ -201,10 +230,15 @@ def run(quick: bool, log=print) -> dict:
     """Run the benchmark; return the results as a JSON-serialisable dict."""
     n_c = n_c_table(quick)
     t_start = time.perf_counter()
-    log(f"# DOS benchmark: {n_c.size} points n_c = {n_c[0]:.2f} … {n_c[-1]:.2f}"
-        f"{' (--quick)' if quick else ''}")
-    log(f"Python {platform.python_version()}, NumPy {np.__version__}, SciPy {scipy.__version__}, "
-        f"{platform.machine()}, {os.cpu_count()} CPUs\n")
+    digest = source_digest()
+    log(
+        f"# DOS benchmark: {n_c.size} points n_c = {n_c[0]:.2f} … {n_c[-1]:.2f}"
+        f"{' (--quick)' if quick else ''}"
+    )
+    log(
+        f"Python {platform.python_version()}, NumPy {np.__version__}, SciPy {scipy.__version__}, "
+        f"{platform.machine()}, {os.cpu_count()} CPUs; triplon source sha256 {digest}\n"
+    )
 
     # 1. production: reference n = 64 (baseline timing), convergence vs n = 128
     prod = {}
@@ -234,13 +268,26 @@ def run(quick: bool, log=print) -> dict:
                 notes += "; baseline"
                 self_err = mx
         fill_err = float(np.max(np.abs(fillings_array(levels) - fill128)))
-        rows.append(Row("production `fermi_level` (full table)", f"n={n}", t, t / base_time, mx, md, notes,
-                        extra={"max_abs_filling_err_vs_n128": fill_err}))
+        rows.append(
+            Row(
+                "production `fermi_level` (full table)",
+                f"n={n}",
+                t,
+                t / base_time,
+                mx,
+                md,
+                notes,
+                extra={"max_abs_filling_err_vs_n128": fill_err},
+            )
+        )
 
     # 2. other methods at the reference μ
     for name, res, fn, kwargs in variants(quick):
-        (vals, fails), t = best_time(lambda fn=fn, kwargs=kwargs: method_table(fn, mus, **kwargs),
-                                     repeat=3, budget=REPEAT_BUDGET / 3 if quick else REPEAT_BUDGET)
+        (vals, fails), t = best_time(
+            lambda fn=fn, kwargs=kwargs: method_table(fn, mus, **kwargs),
+            repeat=3,
+            budget=REPEAT_BUDGET / 3 if quick else REPEAT_BUDGET,
+        )
         mx, md = err_stats(vals, ref64)
         notes = "same values as the reference" if fn is dos_moments else ""
         if fn is dos_moments_contour:
@@ -248,8 +295,18 @@ def run(quick: bool, log=print) -> dict:
             if fails:
                 bad = sorted({float(n_c[i]) for i in np.unique(np.nonzero(np.isnan(vals))[0])})
                 notes += f" (n_c = {', '.join(f'{x:.2f}' for x in bad)}; excluded)"
-        rows.append(Row(name, res, t, t / base_time, mx, md, notes,
-                        extra={"topology_errors": fails} if fn is dos_moments_contour else {}))
+        rows.append(
+            Row(
+                name,
+                res,
+                t,
+                t / base_time,
+                mx,
+                md,
+                notes,
+                extra={"topology_errors": fails} if fn is dos_moments_contour else {},
+            )
+        )
         log(f"{name} {res}: {t:.3f} s, max rel err {fmt_err(mx)}")
 
     passed = base_time <= TARGET_TIME and self_err <= TARGET_ERR
@@ -258,12 +315,18 @@ def run(quick: bool, log=print) -> dict:
     log("")
     log(markdown_table(rows))
     log("")
-    log(f"Errors are |x - x_ref|/|x_ref| over N and Ñ of both bands at all {n_c.size} points; "
-        "reference: production n=64 (production rows: n=128).")
-    log("Time ratio = row time / production full-table time at n=64 in this run "
-        f"({base_time:.3f} s, best of 3).")
-    log(f"full table ≤ {TARGET_ERR:g} in ≤ {TARGET_TIME:g} s: {'PASS' if passed else 'FAIL'} "
-        f"(time {base_time:.3f} s, max rel err vs n=128 {fmt_err(self_err)})")
+    log(
+        f"Errors are |x - x_ref|/|x_ref| over N and Ñ of both bands at all {n_c.size} points; "
+        "reference: production n=64 (production rows: n=128)."
+    )
+    log(
+        "Time ratio = row time / production full-table time at n=64 in this run "
+        f"({base_time:.3f} s, best of 3)."
+    )
+    log(
+        f"full table ≤ {TARGET_ERR:g} in ≤ {TARGET_TIME:g} s: {'PASS' if passed else 'FAIL'} "
+        f"(time {base_time:.3f} s, max rel err vs n=128 {fmt_err(self_err)})"
+    )
     log(f"total benchmark runtime: {total:.1f} s")
 
     return {
@@ -273,12 +336,21 @@ def run(quick: bool, log=print) -> dict:
         "powers": list(POWERS),
         "bands": list(BANDS),
         "baseline_time_s": base_time,
-        "target": {"max_rel_err": TARGET_ERR, "time_s": TARGET_TIME, "self_convergence_err": self_err,
-                   "pass": passed},
+        "target": {
+            "max_rel_err": TARGET_ERR,
+            "time_s": TARGET_TIME,
+            "self_convergence_err": self_err,
+            "pass": passed,
+        },
         "rows": [asdict(r) for r in rows],
-        "environment": {"python": platform.python_version(), "numpy": np.__version__,
-                        "scipy": scipy.__version__, "machine": platform.machine(),
-                        "cpus": os.cpu_count()},
+        "environment": {
+            "python": platform.python_version(),
+            "numpy": np.__version__,
+            "scipy": scipy.__version__,
+            "machine": platform.machine(),
+            "cpus": os.cpu_count(),
+            "triplon_source_sha256": digest,
+        },
         "total_runtime_s": total,
     }
 

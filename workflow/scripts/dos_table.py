@@ -1,12 +1,14 @@
 """Rule script: tabulate mu, fillings, N, Ñ against n_c (results/paper/dos.nc)."""
 
+import sys
+
+sys.stderr = open(snakemake.log[0], "w")  # noqa: F821, SIM115 (the rule's log)
+
 import numpy as np
 
 from triplon.dataset import dos_table_dataset, to_netcdf
 from triplon.params import BandParams
 
-cfg = snakemake.config  # noqa: F821 (injected by Snakemake)
-grid = cfg["paper"]["n_c_grid"]
-n_c = np.round(np.linspace(grid["start"], grid["stop"], grid["num"]), 10)
-ds = dos_table_dataset(n_c, BandParams(**cfg["model"]), n=cfg["numerics"]["quadrature_nodes"])
-to_netcdf(ds, snakemake.output[0])  # noqa: F821
+p = snakemake.params  # noqa: F821
+n_c = np.round(np.linspace(p.grid["start"], p.grid["stop"], p.grid["num"]), 10)
+to_netcdf(dos_table_dataset(n_c, BandParams(**p.model), n=p.nodes), snakemake.output[0])  # noqa: F821

@@ -1,0 +1,30 @@
+rule band_path:
+    """xi_alpha, xi_beta along Gamma-X-M-Gamma at the paper's mu (Fig. 2a)."""
+    output:
+        "results/paper/bands.nc",
+    log:
+        "results/logs/band_path.log",
+    conda:
+        "../envs/triplon.yaml"
+    params:
+        code=TRIPLON,
+        model=config["model"],
+        mu=config["paper"]["mu"],
+    script:
+        "../scripts/band_path.py"
+
+
+rule fermi_surface:
+    """Fermi contours k_F(theta) of both bands at the paper's mu (Fig. 2b)."""
+    output:
+        "results/paper/fermi_surface.nc",
+    log:
+        "results/logs/fermi_surface.log",
+    conda:
+        "../envs/triplon.yaml"
+    params:
+        code=TRIPLON,
+        model=config["model"],
+        mu=config["paper"]["mu"],
+    script:
+        "../scripts/fermi_surface.py"

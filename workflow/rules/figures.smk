@@ -1,0 +1,32 @@
+FIGURE_INPUTS = {
+    "fig2a": ["results/paper/bands.nc"],
+    "fig2b": ["results/paper/fermi_surface.nc"],
+    "fig3a": ["results/paper/dos.nc"],
+    "fig3b": ["results/paper/gap_ratio.nc"],
+    "fig4a": ["results/paper/dos.nc"],
+    "fig4b": ["results/paper/gap_structure.nc"],
+    "fig5": ["results/paper/gap_structure.nc"],
+    "fig6": ["results/paper/gap_temperature.nc"],
+}
+
+
+rule figure:
+    """Render one figure: its plotted data (.nc) and the PDF/PNG drawn from it."""
+    input:
+        lambda wc: FIGURE_INPUTS[wc.name],
+    output:
+        nc="results/figures/{name}.nc",
+        pdf="results/figures/{name}.pdf",
+        png=report(
+            "results/figures/{name}.png",
+            caption="../report/figure.rst",
+            category="Paper figures",
+        ),
+    log:
+        "results/logs/figure_{name}.log",
+    conda:
+        "../envs/triplon.yaml"
+    params:
+        code=TRIPLON,
+    script:
+        "../scripts/figure.py"

@@ -1,0 +1,12 @@
+"""Rule script: bands along Gamma-X-M-Gamma (results/paper/bands.nc)."""
+
+import sys
+
+sys.stderr = open(snakemake.log[0], "w")  # noqa: F821, SIM115 (the rule's log)
+
+from triplon.dataset import to_netcdf
+from triplon.paper import band_path_dataset
+from triplon.params import BandParams
+
+p = snakemake.params  # noqa: F821 (injected by Snakemake)
+to_netcdf(band_path_dataset(BandParams(**p.model), p.mu), snakemake.output[0])  # noqa: F821

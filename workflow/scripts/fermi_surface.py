@@ -1,0 +1,12 @@
+"""Rule script: Fermi contours at the paper's mu (results/paper/fermi_surface.nc)."""
+
+import sys
+
+sys.stderr = open(snakemake.log[0], "w")  # noqa: F821, SIM115 (the rule's log)
+
+from triplon.dataset import to_netcdf
+from triplon.paper import fermi_surface_dataset
+from triplon.params import BandParams
+
+p = snakemake.params  # noqa: F821
+to_netcdf(fermi_surface_dataset(BandParams(**p.model), p.mu), snakemake.output[0])  # noqa: F821

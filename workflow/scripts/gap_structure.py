@@ -1,0 +1,16 @@
+"""Rule script: gap on the Fermi sheets, Eqs. 16/18 and full (results/paper/gap_structure.nc)."""
+
+import sys
+
+sys.stderr = open(snakemake.log[0], "w")  # noqa: F821, SIM115 (the rule's log)
+
+from triplon.dataset import to_netcdf
+from triplon.paper import gap_structure_dataset
+from triplon.params import BandParams
+
+p = snakemake.params  # noqa: F821
+g = p.point
+ds = gap_structure_dataset(
+    BandParams(**p.model), g["n_c"], g["lam"], g["kappa"], g["omega"], g["theta_points"], dict(p.shell)
+)
+to_netcdf(ds, snakemake.output[0])  # noqa: F821

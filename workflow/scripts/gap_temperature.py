@@ -1,0 +1,16 @@
+"""Rule script: Delta(T) from the full solution (results/paper/gap_temperature.nc)."""
+
+import sys
+
+sys.stderr = open(snakemake.log[0], "w")  # noqa: F821, SIM115 (the rule's log)
+
+from triplon.dataset import to_netcdf
+from triplon.paper import gap_temperature_dataset
+from triplon.params import BandParams
+
+p = snakemake.params  # noqa: F821
+g = p.point
+ds = gap_temperature_dataset(
+    BandParams(**p.model), g["n_c"], g["lam"], g["kappa"], g["omega"], p.points, dict(p.shell)
+)
+to_netcdf(ds, snakemake.output[0])  # noqa: F821
