@@ -5,13 +5,13 @@ What is measured
 The table is n_c = 0.10, 0.11, ..., 1.00 (91 points; ``--quick`` takes every
 5th point, 19 points, and fewer variants).
 
-1. **Production** -- :func:`triplon.dos.fermi_level` at n = 64 for every n_c:
+1. **Production** -- :func:`triplon.dos.fermi_level` at the shipped default n (PROD_N) for every n_c:
    the full table, i.e. the μ root finding, the fillings and N, Ñ (and the
    η^4 moment) of both bands. Its wall time (``time.perf_counter``, best of 3)
-   is the *baseline* of every time ratio below. It is also timed at n = 16 and
-   n = 32, and evaluated once at n = 128; the n = 16/32/64 rows give the max
-   and median relative error against n = 128 (self-convergence), and the
-   n = 16/32 notes give the max error against n = 64. (``fermi_level`` passes
+   is the *baseline* of every time ratio below. It is also timed at
+   n = LOW_A, LOW_B and evaluated once at n = REF_N; the rows give the max
+   and median relative error against n = REF_N (self-convergence), and the
+   coarser rows' notes give the max error against n = PROD_N. (``fermi_level`` passes
    ``n`` to the fillings and moments only; :func:`triplon.fermi.mu_from_n_c`
    always uses its own default, so μ is the same in every row.)
 2. **Other methods** -- with μ fixed at the production values (so only the
@@ -25,9 +25,9 @@ The table is n_c = 0.10, 0.11, ..., 1.00 (91 points; ``--quick`` takes every
      as NaN, counted, and left out of the error statistics.
 
    The time is for the whole table (all points, both bands) and the error is
-   |x - x_ref| / |x_ref| against production n = 64, over both bands and both N
+   |x - x_ref| / |x_ref| against production n = PROD_N, over both bands and both N
    and Ñ. A "production, DOS step only" row (``dos_moments`` at the same μ,
-   n = 64) gives the like-for-like cost of the DOS step alone.
+   n = PROD_N) gives the like-for-like cost of the DOS step alone.
 
 Timing: the production rows are best of 3; every other row is best of up to 3
 passes, stopping once the passes have used ``REPEAT_BUDGET`` seconds (1 s with
@@ -36,8 +36,8 @@ process and run, so the ratios are free of machine-to-machine differences.
 
 Output: a Markdown table (method | resolution | time for table | time ratio vs
 production | max rel err | median rel err | notes), the target check
-"full table ≤ 1e-6 in ≤ 2 s" (production n = 64 time, and its max relative
-error against n = 128), and with ``--json PATH`` the same results as JSON.
+"full table ≤ 1e-6 in ≤ 2 s" (production time at n = PROD_N, and its max relative
+error against n = REF_N), and with ``--json PATH`` the same results as JSON.
 
 Usage::
 
@@ -63,6 +63,7 @@ import numpy as np
 import scipy
 
 from triplon.dos import (
+    DEFAULT_NODES,
     dos_moments,
     dos_moments_contour,
     dos_moments_smeared,
@@ -71,6 +72,10 @@ from triplon.dos import (
 )
 from triplon.fermi import TopologyError
 from triplon.params import BANDS
+
+PROD_N = DEFAULT_NODES  # the shipped default of triplon.dos
+LOW_A, LOW_B = 8, 12  # coarser settings, to show convergence
+REF_N = 48  # self-convergence reference (larger n only adds round-off)
 
 POWERS = (0, 2)
 """Moments compared: N (p = 0) and Ñ (p = 2)."""
@@ -186,7 +191,7 @@ def variants(quick: bool) -> list[tuple[str, str, Callable, dict]]:
         smeared = [(0.05, 512), (0.02, 512), (0.01, 512), (0.005, 512), (0.005, 1024)]
         triangles = [128, 256, 512, 1024]
         contour = [128, 512, 2048]
-    out = [("production, DOS step only", "n=64", dos_moments, {"n": 64})]
+    out = [("production, DOS step only", f"n={PROD_N}", dos_moments, {"n": PROD_N})]
     out += [
         ("Gaussian smearing", f"σ={s:g} eV, nk={nk}", dos_moments_smeared, {"sigma": s, "nk": nk})
         for s, nk in smeared
@@ -240,32 +245,32 @@ def run(quick: bool, log=print) -> dict:
         f"{platform.machine()}, {os.cpu_count()} CPUs; triplon source sha256 {digest}\n"
     )
 
-    # 1. production: reference n = 64 (baseline timing), convergence vs n = 128
+    # 1. production: the shipped default n (baseline timing), convergence vs REF_N
     prod = {}
-    for n in (16, 32, 64):
+    for n in (LOW_A, LOW_B, PROD_N):
         prod[n] = best_time(lambda n=n: production_table(n_c, n), repeat=3)
         log(f"production n={n}: {prod[n][1]:.3f} s")
-    prod[128] = best_time(lambda: production_table(n_c, 128), repeat=1)
-    log(f"production n=128: {prod[128][1]:.3f} s")
-    base_time = prod[64][1]
-    ref64, ref128 = moments_array(prod[64][0]), moments_array(prod[128][0])
-    fill128 = fillings_array(prod[128][0])
-    mus = np.array([fl.mu for fl in prod[64][0]])
+    prod[REF_N] = best_time(lambda: production_table(n_c, REF_N), repeat=1)
+    log(f"production n={REF_N}: {prod[REF_N][1]:.3f} s")
+    base_time = prod[PROD_N][1]
+    ref64, ref128 = moments_array(prod[PROD_N][0]), moments_array(prod[REF_N][0])
+    fill128 = fillings_array(prod[REF_N][0])
+    mus = np.array([fl.mu for fl in prod[PROD_N][0]])
 
     rows = []
     self_err = float("nan")
-    for n in (16, 32, 64, 128):
+    for n in (LOW_A, LOW_B, PROD_N, REF_N):
         levels, t = prod[n]
         x = moments_array(levels)
-        if n == 128:
+        if n == REF_N:
             mx, md, notes = float("nan"), float("nan"), "second reference"
         else:
             mx, md = err_stats(x, ref128)
-            notes = "errors vs n=128"
-            if n != 64:
-                notes += f"; vs n=64: max {fmt_err(err_stats(x, ref64)[0])}"
+            notes = f"errors vs n={REF_N}"
+            if n != PROD_N:
+                notes += f"; vs n={PROD_N}: max {fmt_err(err_stats(x, ref64)[0])}"
             else:
-                notes += "; baseline"
+                notes += "; baseline (shipped default)"
                 self_err = mx
         fill_err = float(np.max(np.abs(fillings_array(levels) - fill128)))
         rows.append(
@@ -277,7 +282,7 @@ def run(quick: bool, log=print) -> dict:
                 mx,
                 md,
                 notes,
-                extra={"max_abs_filling_err_vs_n128": fill_err},
+                extra={"max_abs_filling_err_vs_reference": fill_err},
             )
         )
 
@@ -317,15 +322,15 @@ def run(quick: bool, log=print) -> dict:
     log("")
     log(
         f"Errors are |x - x_ref|/|x_ref| over N and Ñ of both bands at all {n_c.size} points; "
-        "reference: production n=64 (production rows: n=128)."
+        f"reference: production n={PROD_N} (production rows: n={REF_N})."
     )
     log(
-        "Time ratio = row time / production full-table time at n=64 in this run "
+        f"Time ratio = row time / production full-table time at n={PROD_N} in this run "
         f"({base_time:.3f} s, best of 3)."
     )
     log(
         f"full table ≤ {TARGET_ERR:g} in ≤ {TARGET_TIME:g} s: {'PASS' if passed else 'FAIL'} "
-        f"(time {base_time:.3f} s, max rel err vs n=128 {fmt_err(self_err)})"
+        f"(time {base_time:.3f} s, max rel err vs n={REF_N} {fmt_err(self_err)})"
     )
     log(f"total benchmark runtime: {total:.1f} s")
 
