@@ -1,0 +1,230 @@
+"""The real Snakefile, run by the real Snakemake, in temporary copies of the project."""
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+import xarray as xr
+import yaml
+
+from triplon.dos import fermi_level
+
+ROOT = Path(__file__).resolve().parents[1]
+SNAKEMAKE = str(Path(sys.executable).with_name("snakemake"))
+FIGURES = ["fig2a", "fig2b", "fig3a", "fig3b", "fig4a", "fig4b", "fig5", "fig6"]
+GLOBAL_ATTRS = ["title", "source", "history", "references", "config_sha256"]
+
+pytestmark = pytest.mark.workflow
+
+
+def make_project(path: Path, edit=None) -> Path:
+    path.mkdir(parents=True, exist_ok=True)
+    shutil.copy(ROOT / "Snakefile", path)
+    shutil.copytree(ROOT / "workflow", path / "workflow", ignore=shutil.ignore_patterns("__pycache__"))
+    config = yaml.safe_load((ROOT / "config.yaml").read_text())
+    if edit:
+        edit(config)
+    (path / "config.yaml").write_text(yaml.safe_dump(config, sort_keys=False))
+    return path
+
+
+def tiny(config):
+    config["paper"]["n_c_grid"] = {"start": 0.2, "stop": 0.8, "num": 7}
+    config["paper"]["fig3b"]["r"] = {"start": 1.0, "stop": 5.0, "num": 9}
+    config["paper"]["gap_structure"]["theta_points"] = 33
+    config["paper"]["temperature_points"] = 8
+
+
+def smk(project: Path, *args, check=True):
+    r = subprocess.run(
+        [SNAKEMAKE, "--cores", "2", *args], cwd=project, capture_output=True, text=True, timeout=900
+    )
+    if check and r.returncode != 0:
+        raise AssertionError(f"snakemake {' '.join(args)} failed:\n{r.stdout[-3000:]}\n{r.stderr[-3000:]}")
+    return r
+
+
+def planned_jobs(project: Path) -> dict:
+    """{rule: count} that a dry run would execute."""
+    out = smk(project, "--dry-run").stdout
+    jobs, in_table = {}, False
+    for line in out.splitlines():
+        if line.startswith("job") and "count" in line:
+            in_table = True
+            continue
+        if in_table:
+            parts = line.split()
+            if not parts or set("".join(parts)) <= {"-"}:
+                continue
+            if parts[0] == "total":
+                break
+            jobs[parts[0]] = int(parts[1])
+    return jobs
+
+
+@pytest.fixture(scope="module")
+def paper(tmp_path_factory):
+    """The shipped configuration, run once."""
+    project = make_project(tmp_path_factory.mktemp("paper"))
+    smk(project)
+    return project
+
+
+@pytest.fixture(scope="module")
+def small(tmp_path_factory):
+    project = make_project(tmp_path_factory.mktemp("small"), tiny)
+    smk(project)
+    return project
+
+
+def check_contract(ds: xr.Dataset, path):
+    for name, v in ds.data_vars.items():
+        assert "units" in v.attrs and "long_name" in v.attrs, f"{path}: {name} lacks units/long_name"
+    for a in GLOBAL_ATTRS:
+        assert ds.attrs.get(a), f"{path}: global attribute {a} missing"
+    assert ds.attrs["source"].startswith("triplon ")
+    assert "2602.23989" in ds.attrs["references"]
+
+
+def test_every_output_follows_the_data_contract(paper):
+    ncs = sorted((paper / "results").rglob("*.nc"))
+    assert len(ncs) == 6 + len(FIGURES)
+    for path in ncs:
+        with xr.open_dataset(path) as ds:
+            check_contract(ds, path)
+    for name in FIGURES:
+        for ext in ("pdf", "png"):
+            assert (paper / f"results/figures/{name}.{ext}").stat().st_size > 1000
+
+
+def open_fig(project, name):
+    return xr.load_dataset(project / f"results/figures/{name}.nc")
+
+
+def test_paper_figure_contents(paper):
+    n_c = np.round(np.arange(10, 101) / 100, 2)
+
+    f = open_fig(paper, "fig2a")
+    assert f.xi.dims == ("band", "path") and list(f.band.values) == ["alpha", "beta"]
+    assert "kx" in f.coords and "ky" in f.coords and f.kx.dims == ("path",)
+    assert f.attrs["high_symmetry_labels"] == "Gamma,X,M,Gamma"
+    assert np.allclose(f.attrs["high_symmetry_positions"], [0, np.pi, 2 * np.pi, (2 + np.sqrt(2)) * np.pi])
+
+    f = open_fig(paper, "fig2b")
+    assert f.kx_F.dims == ("band", "theta") and f.ky_F.dims == ("band", "theta")
+    assert f.theta[0] == 0 and np.isclose(f.theta[-1], 2 * np.pi)
+    assert f.attrs["pocket_centres"] == "Gamma,M"
+
+    f = open_fig(paper, "fig3a")
+    np.testing.assert_array_equal(f.n_c.values, n_c)
+    ref = fermi_level(n_c=0.45)
+    assert float(f.dos_ratio.sel(n_c=0.45)) == pytest.approx(ref.dos["beta"] / ref.dos["alpha"], rel=1e-9)
+
+    f = open_fig(paper, "fig3b")
+    assert {0.3, 0.6} <= set(f.lam.values.tolist()) and f.r.size >= 81
+    for r in (1.0, 1.5, 2.0, 2.5, 3.0, 4.0, 5.0):
+        assert np.min(np.abs(f.r.values - r)) < 1e-12
+    assert set(f.data_vars) == {"gap_ratio", "gap_ratio_exact", "gap_ratio_weak"}
+    assert f.gap_ratio.dims == ("lam", "r") and f.gap_ratio_weak.dims == ("r",)
+
+    f = open_fig(paper, "fig4a")
+    assert f.dos_eta2_ratio.dims == ("band", "n_c")
+    np.testing.assert_array_equal(f.n_c.values, n_c)
+
+    for name, variables in (("fig4b", {"gap"}), ("fig5", {"gap_full", "gap_eq16"})):
+        f = open_fig(paper, name)
+        assert set(f.data_vars) == variables
+        th = f.theta.values
+        assert th.size >= 181 and th[0] == 0 and np.isclose(th[-1], np.pi / 2)
+        for t in (0, np.pi / 16, np.pi / 8, 3 * np.pi / 16, np.pi / 4):
+            assert np.min(np.abs(th - t)) < 1e-12
+        for v in variables:
+            g = f[v]
+            assert float(g.sel(band="alpha").isel(theta=0)) == pytest.approx(1.0)
+            for b in ("alpha", "beta"):  # minimum on the diagonal (paper claim 2)
+                assert float(th[int(np.argmin(g.sel(band=b).values))]) == pytest.approx(np.pi / 4, abs=1e-9)
+            # alpha carries the larger gap (paper claim 1)
+            assert np.all(g.sel(band="alpha").values > g.sel(band="beta").values)
+
+    f = open_fig(paper, "fig6")
+    assert f.gap.dims == ("band", "T") and f.gap.attrs["units"] == "eV" and f.attrs["Tc"] > 0
+    assert np.all(f.gap.where(f["T"] >= f.attrs["Tc"]).fillna(0).values == 0)
+
+    d = xr.load_dataset(paper / "results/paper/dos.nc")
+    assert d.mu.dims == ("n_c",)
+    for v in ("filling", "dos", "dos_eta2"):
+        assert d[v].dims == ("band", "n_c")
+    np.testing.assert_allclose(d.filling.sum("band").values, d.n_c.values, atol=1e-12)
+
+
+def test_second_run_does_nothing(small):
+    assert "Nothing to be done" in smk(small, "--dry-run").stdout
+
+
+def edit_config(project, edit):
+    config = yaml.safe_load((project / "config.yaml").read_text())
+    edit(config)
+    (project / "config.yaml").write_text(yaml.safe_dump(config, sort_keys=False))
+
+
+def test_parameter_edit_reruns_exactly_its_dependents(small):
+    original = (small / "config.yaml").read_text()
+    try:
+        edit_config(small, lambda c: c["paper"]["fig3b"].update(lam=[0.3, 0.5]))
+        assert planned_jobs(small) == {"all": 1, "figure": 1, "gap_ratio": 1}
+        (small / "config.yaml").write_text(original)
+        edit_config(small, lambda c: c["model"].update(t1=0.46))
+        assert planned_jobs(small) == {
+            "all": 1,
+            "band_path": 1,
+            "dos_table": 1,
+            "fermi_surface": 1,
+            "figure": 7,
+            "gap_structure": 1,
+            "gap_temperature": 1,
+        }
+    finally:
+        (small / "config.yaml").write_text(original)
+    assert "Nothing to be done" in smk(small, "--dry-run").stdout
+
+
+def test_clean_runs_are_byte_identical(small, tmp_path):
+    other = make_project(tmp_path / "again", tiny)
+    smk(other)
+    files = sorted(p.relative_to(small) for p in (small / "results").rglob("*.nc"))
+    assert files == sorted(p.relative_to(other) for p in (other / "results").rglob("*.nc"))
+    for rel in files:
+        assert (small / rel).read_bytes() == (other / rel).read_bytes(), rel
+
+
+@pytest.mark.parametrize(
+    "edit, fragments",
+    [
+        (lambda c: c["model"].update(t1="abc"), ["model.t1", "'abc' is not of type 'number'", "rule: type"]),
+        (
+            lambda c: c["paper"]["gap_structure"].update(n_c=3.0),
+            ["paper.gap_structure.n_c", "exclusiveMaximum"],
+        ),
+        (lambda c: c.update(modle={}), ["unknown key(s) ['modle']", "additionalProperties"]),
+        (lambda c: c["numerics"]["shell"].update(ratio=1.5), ["numerics.shell.ratio", "exclusiveMaximum"]),
+        (lambda c: c["paper"]["n_c_grid"].update(num=0), ["paper.n_c_grid.num", "minimum"]),
+    ],
+)
+def test_invalid_config_stops_before_any_job(tmp_path, edit, fragments):
+    project = make_project(tmp_path / "bad", edit)
+    r = smk(project, check=False)
+    assert r.returncode != 0
+    for fragment in fragments:
+        assert fragment in r.stderr + r.stdout, r.stderr
+    assert "Traceback" not in r.stderr
+    assert not (project / "results").exists()
+
+
+def test_report_has_every_figure_with_caption(small):
+    smk(small, "--report", "report.html")
+    html = (small / "report.html").read_text(errors="replace")
+    for name in FIGURES:
+        assert f"{name}.png" in html
