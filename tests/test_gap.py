@@ -276,3 +276,18 @@ def test_above_tc_is_normal_state_not_an_error():
     tc = tc_s_wave(SHELLS, V_of(0.5), 0.5625)
     s = solve_full(SHELLS, V_of(0.5), 0.75, T=1.2 * tc)
     assert s.converged and s.A_alpha == 0.0 and "normal" in s.status
+
+
+def test_side_by_side_summary_fields():
+    s = gap_point(n_c=0.45, lam=0.5, kappa=0.75, omega=0.3)
+    assert s.converged
+    assert s.B_over_A_alpha == pytest.approx(s.B_alpha / s.A_alpha)
+    assert s.B_over_A_eq16_alpha == pytest.approx(0.5625 * FL.dos_eta2["beta"] / FL.dos["beta"], rel=1e-9)
+    assert s.B_over_A_eq16_beta == pytest.approx(0.5625 * FL.dos_eta2["alpha"] / FL.dos["alpha"], rel=1e-9)
+    assert s.gap_geometric == pytest.approx(math.sqrt(abs(s.A_alpha * s.A_beta)))
+    assert s.gap_2omega_exp == pytest.approx(0.6 * math.exp(-2.0))
+    assert s.ratio_eq17 == pytest.approx(solve_eq17(R, 0.5).ratio, rel=1e-9)
+    # 2Δ/T_c: the FS maximum exceeds the average, which exceeds the diagonal value (anisotropic s±)
+    for b in BANDS:
+        r = s.ratio_2gap_Tc[b]
+        assert r["maximum"] > r["average"] > r["diagonal"] > 0

@@ -173,7 +173,12 @@ def cmd_gap(args) -> str:
         f"(Eq. 16: {s.anisotropy_eq16_alpha:.4f})",
         f"  beta : A = {s.A_beta:+.6e}  B = {s.B_beta:+.6e}   max/min on FS {s.anisotropy_beta:.4f} "
         f"(Eq. 16: {s.anisotropy_eq16_beta:.4f})",
+        f"  B/A: alpha {s.B_over_A_alpha:.6f} (Eq. 16: {s.B_over_A_eq16_alpha:.6f})   "
+        f"beta {s.B_over_A_beta:.6f} (Eq. 16: {s.B_over_A_eq16_beta:.6f})",
         f"  Eq. 17 diagonal gaps: alpha {s.gap_eq17_alpha:.6e}  beta {s.gap_eq17_beta:.6e}",
+        f"  sqrt(Delta_a Delta_b): full {s.gap_geometric:.6e}   "
+        f"Eq. 17 {math.sqrt(s.gap_eq17_alpha * s.gap_eq17_beta):.6e}   "
+        f"2 Omega exp(-1/lambda) {s.gap_2omega_exp:.6e}",
         "",
         f"T_c (s+-) = {s.Tc:.6e} eV = {s.Tc * K:.3f} K;  d-wave: lambda_d(T_c) = {s.lambda_d_at_Tc:.4f}, "
         f"T_c,d = {s.Tc_d:.6e} eV;  leading channel: {s.leading_channel}",
@@ -201,6 +206,10 @@ def main(argv=None) -> int:
         msg = " ".join(str(exc).split())
         print(f"triplon: error: {msg}", file=sys.stderr)
         return 2
+    except Exception as exc:  # a bug or an unforeseen numerical failure: still one line
+        msg = " ".join(str(exc).split())
+        print(f"triplon: internal error: {type(exc).__name__}: {msg}", file=sys.stderr)
+        return 1
     print(out)
     return 0
 

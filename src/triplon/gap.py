@@ -408,6 +408,12 @@ class GapSummary:
     anisotropy_beta: float
     anisotropy_eq16_alpha: float
     anisotropy_eq16_beta: float
+    B_over_A_alpha: float
+    B_over_A_beta: float
+    B_over_A_eq16_alpha: float
+    B_over_A_eq16_beta: float
+    gap_geometric: float
+    gap_2omega_exp: float
     Tc: float
     lambda_d_at_Tc: float
     Tc_d: float
@@ -493,6 +499,12 @@ def gap_summary(shells, fermi, V, kappa_a, kappa_b=None, T=0.0) -> GapSummary:
         + fermi.dos_eta2[other["alpha"]] / fermi.dos[other["alpha"]] * kappa2 * u_max["alpha"],
         anisotropy_eq16_beta=1
         + fermi.dos_eta2[other["beta"]] / fermi.dos[other["beta"]] * kappa2 * u_max["beta"],
+        B_over_A_alpha=full.B_alpha / full.A_alpha if full.converged else math.nan,
+        B_over_A_beta=full.B_beta / full.A_beta if full.converged else math.nan,
+        B_over_A_eq16_alpha=kappa2 * fermi.dos_eta2["beta"] / fermi.dos["beta"],
+        B_over_A_eq16_beta=kappa2 * fermi.dos_eta2["alpha"] / fermi.dos["alpha"],
+        gap_geometric=math.sqrt(abs(full.A_alpha * full.A_beta)) if full.converged else math.nan,
+        gap_2omega_exp=2 * omega * math.exp(-1 / lam),
         Tc=tc,
         lambda_d_at_Tc=lam_d,
         Tc_d=tc_d,
