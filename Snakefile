@@ -8,6 +8,8 @@ import sys
 
 from triplon.config import ConfigError, validate_config
 from triplon.dataset import source_fingerprint
+from triplon.plotting import default_sweep_figures
+from triplon.sweep import plan_sweep, sweep_axes, validate_sweep
 
 
 configfile: "config.yaml"
@@ -17,16 +19,35 @@ try:
     validate_config(config, workflow.source_path("workflow/schemas/config.schema.yaml"))
 except ConfigError as err:
     sys.exit(f"triplon: {err}")
+SWEEP_ERRORS = [
+    e for n, spec in config.get("sweeps", {}).items() for e in validate_sweep(n, spec)
+]
+if SWEEP_ERRORS:
+    sys.exit("triplon: invalid configuration:\n  " + "\n  ".join(SWEEP_ERRORS))
 
 
 # every rule takes this as a parameter: editing the library reruns what depends on it
 TRIPLON = source_fingerprint()
 
+# which chunk jobs each sweep needs (finished chunks are reused) and its figures
+SWEEP_PLANS = {
+    name: plan_sweep(spec, config["numerics"], f"results/sweeps/{name}/chunks", TRIPLON)
+    for name, spec in config.get("sweeps", {}).items()
+}
+SWEEP_FIGURES = {
+    name: {
+        f["name"]: f
+        for f in spec.get("figures") or default_sweep_figures(list(sweep_axes(spec)))
+    }
+    for name, spec in config.get("sweeps", {}).items()
+}
+
 FIGURES = ["fig2a", "fig2b", "fig3a", "fig3b", "fig4a", "fig4b", "fig5", "fig6"]
 
 
 wildcard_constraints:
-    name="|".join(FIGURES),
+    chunk="[0-9a-f]{16}",
+    fig="[A-Za-z0-9_-]+",
 
 
 report: "workflow/report/workflow.rst"
@@ -36,6 +57,7 @@ include: "workflow/rules/bands.smk"
 include: "workflow/rules/dos.smk"
 include: "workflow/rules/gap.smk"
 include: "workflow/rules/figures.smk"
+include: "workflow/rules/sweeps.smk"
 
 
 rule all:

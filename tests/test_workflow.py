@@ -36,6 +36,15 @@ def tiny(config):
     config["paper"]["fig3b"]["r"] = {"start": 1.0, "stop": 5.0, "num": 9}
     config["paper"]["gap_structure"]["theta_points"] = 33
     config["paper"]["temperature_points"] = 8
+    config["sweeps"] = {
+        "tiny": {
+            "axes": {"n_c": [0.3, 0.45, 0.6], "lam": [0.3, 0.5], "kappa": [0.0, 0.75]},
+            "fixed": {"omega": 0.3},
+            "chunk_size": 5,
+            "overlay": "stm",
+            "mark": {"n_c": 0.45, "lam": 0.5},
+        }
+    }
 
 
 def smk(project: Path, *args, check=True):
@@ -228,3 +237,107 @@ def test_report_has_every_figure_with_caption(small):
     html = (small / "report.html").read_text(errors="replace")
     for name in FIGURES:
         assert f"{name}.png" in html
+
+
+# ------------------------------------------------------------------ sweeps
+
+
+@pytest.fixture(scope="module")
+def swept(tmp_path_factory):
+    project = make_project(tmp_path_factory.mktemp("sweep"), tiny)
+    assert planned_jobs_for(project, "sweeps")["sweep_chunk"] == 3  # 12 points, chunks of 5
+    smk(project, "sweeps")
+    return project
+
+
+def planned_jobs_for(project, *targets):
+    out = smk(project, "--dry-run", *targets).stdout
+    jobs, in_table = {}, False
+    for line in out.splitlines():
+        if line.startswith("job") and "count" in line:
+            in_table = True
+            continue
+        if in_table:
+            parts = line.split()
+            if not parts or set("".join(parts)) <= {"-"}:
+                continue
+            if parts[0] == "total":
+                break
+            jobs[parts[0]] = int(parts[1])
+    return jobs
+
+
+def test_sweep_phase_diagram_and_figures(swept):
+    pd = xr.load_dataset(swept / "results/sweeps/tiny/phase_diagram.nc")
+    check_contract(pd, "phase_diagram.nc")
+    assert pd["A_alpha"].dims == ("n_c", "lam", "kappa")
+    for v in (
+        "mu",
+        "A_alpha",
+        "B_alpha",
+        "A_beta",
+        "B_beta",
+        "gap_ratio",
+        "ratio_eq18",
+        "ratio_eq17",
+        "Tc",
+        "lambda_d_at_Tc",
+        "converged",
+        "Tc_K",
+        "anisotropy_alpha",
+        "validity_eq18",
+        "leading_channel",
+    ):
+        assert v in pd, v
+    assert pd["Tc"].attrs["units"] == "eV" and pd["converged"].all()
+    figs = sorted(p.stem for p in (swept / "results/sweeps/tiny/figures").glob("*.png"))
+    assert figs == sorted(
+        ["Tc_K", "gap_ratio", "anisotropy_alpha", "anisotropy_beta", "lambda_d_at_Tc", "d_wave_leads"]
+    )
+    f = xr.load_dataset(swept / "results/sweeps/tiny/figures/gap_ratio.nc")
+    assert "2506.01788" in f.attrs["experiment_reference"] and "experiment_match" in f
+    log = (swept / "results/logs/sweeps/tiny").glob("chunk-*.log")
+    assert any("[5/5]" in p.read_text() for p in log)  # progress in the chunk logs
+
+
+def test_growing_an_axis_computes_only_new_points(swept):
+    chunks = swept / "results/sweeps/tiny/chunks"
+    before = {p.name: p.stat().st_mtime_ns for p in chunks.glob("*.nc")}
+    edit_config(swept, lambda c: c["sweeps"]["tiny"]["axes"].update(lam=[0.3, 0.5, 0.6]))
+    jobs = planned_jobs_for(swept, "sweeps")
+    assert jobs["sweep_chunk"] == 2  # 6 new points in chunks of 5; the 3 old chunks are reused
+    smk(swept, "sweeps")
+    after = {p.name: p.stat().st_mtime_ns for p in chunks.glob("*.nc")}
+    assert all(after[name] == t for name, t in before.items())
+    pd = xr.load_dataset(swept / "results/sweeps/tiny/phase_diagram.nc")
+    assert pd.sizes == {"n_c": 3, "lam": 3, "kappa": 2} and pd["converged"].all()
+
+
+def test_configfile_adds_a_sweep_and_jobs_grow_with_chunks(swept, tmp_path):
+    extra = tmp_path / "extra.yaml"
+    extra.write_text(
+        yaml.safe_dump(
+            {"sweeps": {"line": {"axes": {"n_c": {"start": 0.3, "stop": 0.6, "num": 40}}, "chunk_size": 40}}}
+        )
+    )
+    jobs = planned_jobs_for(swept, "sweeps", "--configfile", str(extra))  # --configfile takes 1+ files
+    assert jobs["sweep_chunk"] == 1  # 40 points, one chunk job
+    smk(swept, "sweeps", "--configfile", str(extra))
+    pd = xr.load_dataset(swept / "results/sweeps/line/phase_diagram.nc")
+    assert pd["Tc"].dims == ("n_c",) and pd.sizes["n_c"] == 40
+    assert (swept / "results/sweeps/tiny/phase_diagram.nc").exists()  # the shipped sweep is kept
+
+
+@pytest.mark.parametrize(
+    "sweep, fragment",
+    [
+        ({"axes": {"n_c": [2.5]}}, "sweeps.bad.axes.n_c: value 2.5 outside the allowed range (0, 2)"),
+        ({"axes": {"n_c": [0.4]}, "chunk_size": 0}, "sweeps.bad.chunk_size"),
+        ({"axes": {"nc": [0.4]}}, "sweeps.bad.axes"),
+    ],
+)
+def test_invalid_sweep_stops_before_any_job(tmp_path, sweep, fragment):
+    project = make_project(tmp_path / "badsweep", lambda c: c.update(sweeps={"bad": sweep}))
+    r = smk(project, "sweeps", check=False)
+    assert r.returncode != 0 and fragment in r.stderr + r.stdout, r.stderr
+    assert not (project / "results").exists()

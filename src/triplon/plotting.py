@@ -8,6 +8,8 @@ beta red. Sized for a single journal column (3.4 in wide).
 
 from __future__ import annotations
 
+import json
+
 import numpy as np
 import xarray as xr
 
@@ -268,4 +270,167 @@ def render(name: str, upstream: list[xr.Dataset], pdf: str, png: str) -> xr.Data
     fig.savefig(pdf, metadata={"CreationDate": None, "ModDate": None})
     fig.savefig(png, metadata={"Software": None})
     plt.close(fig)
+    return ds
+
+
+# ------------------------------------------------------------- sweeps
+
+SWEEP_QUANTITIES = {
+    "Tc_K": r"$T_c$ (K)",
+    "Tc": r"$k_BT_c$ (eV)",
+    "gap_ratio": r"$\Delta_\alpha/\Delta_\beta$ (full)",
+    "ratio_eq17": r"$\Delta_\alpha/\Delta_\beta$ (Eq. 17)",
+    "ratio_eq18": r"$\Delta_\alpha/\Delta_\beta$ (Eq. 18)",
+    "anisotropy_alpha": r"$\max|\Delta_\alpha|/\min|\Delta_\alpha|$",
+    "anisotropy_beta": r"$\max|\Delta_\beta|/\min|\Delta_\beta|$",
+    "d_wave_leads": "leading channel",
+    "lambda_d_at_Tc": r"$\lambda_d(T_c)$",
+    "A_alpha": r"$\Delta_\alpha$ (eV)",
+    "A_beta": r"$|\Delta_\beta|$ (eV)",
+}
+AXIS_LABELS = {
+    "n_c": r"$n_c$",
+    "lam": r"$\lambda$",
+    "kappa": r"$\kappa$",
+    "omega": r"$\Omega$ (eV)",
+    "V": r"$V$ (eV)",
+    "T": r"$T$ (eV)",
+}
+
+
+def default_sweep_figures(axes: list[str]) -> list[dict]:
+    """Heat maps over the first two axes (faceted by the third) or lines for one axis."""
+    quantities = [
+        "Tc_K",
+        "gap_ratio",
+        "anisotropy_alpha",
+        "anisotropy_beta",
+        "lambda_d_at_Tc",
+        "d_wave_leads",
+    ]
+    if len(axes) == 1:
+        return [{"name": q, "quantity": q, "x": axes[0], "kind": "lines"} for q in quantities]
+    base = {"x": axes[0], "y": axes[1], "kind": "heatmap"}
+    if len(axes) > 2:
+        base["facet"] = axes[2]
+    return [{"name": q, "quantity": q, **base} for q in quantities]
+
+
+def sweep_figure_data(pd: xr.Dataset, fig: dict, overlay: str | None, mark: dict | None) -> xr.Dataset:
+    """The data of one sweep figure: the quantity over (facet, y, x), other axes at their first value."""
+    from triplon.sweep import EXPERIMENT
+
+    keep = [d for d in (fig.get("facet"), fig.get("y"), fig["x"]) if d]
+    sel = {d: 0 for d in pd[fig["quantity"]].dims if d not in keep}
+    q = pd[fig["quantity"]].isel(sel).transpose(*keep)
+    ds = xr.Dataset({fig["quantity"]: q})
+    ds.attrs["fixed_axes_at"] = json.dumps({d: float(pd[d].values[0]) for d in sel})
+    if overlay == "stm" and fig.get("y"):
+        lo, hi = EXPERIMENT["gap_ratio_range"]
+        ratio = pd["gap_ratio"].isel(sel).transpose(*keep)
+        ds["experiment_match"] = var(
+            ratio.dims,
+            ((ratio >= lo) & (ratio <= hi)).values.astype(np.int8),
+            "1",
+            "1 where the full gap ratio lies in the STM range",
+        )
+        r17 = pd["ratio_eq17"].isel(sel).transpose(*keep)
+        ds["experiment_match_eq17"] = var(
+            r17.dims,
+            ((r17 >= lo) & (r17 <= hi)).values.astype(np.int8),
+            "1",
+            "1 where the Eq. 17 gap ratio lies in the STM range",
+        )
+        ds["Tc_K"] = pd["Tc_K"].isel(sel).transpose(*keep)
+        ds.attrs.update(
+            experiment=EXPERIMENT["name"],
+            experiment_reference=EXPERIMENT["reference"],
+            experiment_gap_ratio_range=list(EXPERIMENT["gap_ratio_range"]),
+            experiment_Tc_onset_K=EXPERIMENT["Tc_onset_K"],
+        )
+    if mark:
+        ds.attrs["marked_point"] = json.dumps(mark)
+    return ds
+
+
+def sweep_figure_plot(ds: xr.Dataset, fig: dict, plt):
+    from triplon.sweep import EXPERIMENT
+
+    q = ds[fig["quantity"]]
+    facet = fig.get("facet")
+    facets = list(q[facet].values) if facet else [None]
+    n = len(facets)
+    f, axs = plt.subplots(1, n, figsize=(min(WIDTH * n * 0.8, 12), 2.6), squeeze=False, sharey=True)
+    label = SWEEP_QUANTITIES.get(fig["quantity"], fig["quantity"])
+    mark = json.loads(ds.attrs["marked_point"]) if "marked_point" in ds.attrs else {}
+    finite = q.values[np.isfinite(q.values)]
+    vmin, vmax = (float(finite.min()), float(finite.max())) if finite.size else (0, 1)
+    from matplotlib.colors import ListedColormap, LogNorm, Normalize
+
+    cmap, norm, ticks = "viridis", Normalize(vmin, vmax), None
+    if fig["quantity"] == "d_wave_leads":  # categorical
+        cmap, norm, ticks = ListedColormap(["#9ecae1", "#fc9272"]), Normalize(-0.5, 1.5), [0, 1]
+    elif fig["quantity"] in ("Tc", "Tc_K") and vmin > 0:
+        norm = LogNorm(vmin, vmax)
+    for ax, fv in zip(axs[0], facets):
+        d = q.sel({facet: fv}) if facet else q
+        if fig.get("kind", "heatmap") == "heatmap" and fig.get("y"):
+            im = ax.pcolormesh(d[fig["x"]], d[fig["y"]], d.values, shading="nearest", cmap=cmap, norm=norm)
+            if "experiment_match_eq17" in ds:
+                m17 = ds["experiment_match_eq17"].sel({facet: fv}) if facet else ds["experiment_match_eq17"]
+                if m17.values.any() and not m17.values.all():
+                    ax.contour(
+                        d[fig["x"]],
+                        d[fig["y"]],
+                        m17.values,
+                        levels=[0.5],
+                        colors="w",
+                        linewidths=0.8,
+                        linestyles=":",
+                    )
+            if "experiment_match" in ds:
+                m = ds["experiment_match"].sel({facet: fv}) if facet else ds["experiment_match"]
+                if m.values.any():
+                    ax.contourf(
+                        d[fig["x"]], d[fig["y"]], m.values, levels=[0.5, 1.5], colors="none", hatches=["////"]
+                    )
+                    ax.contour(d[fig["x"]], d[fig["y"]], m.values, levels=[0.5], colors="w", linewidths=0.8)
+                tk = ds["Tc_K"].sel({facet: fv}) if facet else ds["Tc_K"]
+                if np.nanmin(tk.values) < EXPERIMENT["Tc_onset_K"] < np.nanmax(tk.values):
+                    ax.contour(
+                        d[fig["x"]],
+                        d[fig["y"]],
+                        tk.values,
+                        levels=[EXPERIMENT["Tc_onset_K"]],
+                        colors="orange",
+                        linewidths=1.0,
+                        linestyles="--",
+                    )
+            if mark and fig["x"] in mark and fig["y"] in mark:
+                ax.plot(mark[fig["x"]], mark[fig["y"]], marker="*", color="w", mec="k", ms=9)
+            ax.set_ylabel(AXIS_LABELS.get(fig["y"], fig["y"]) if ax is axs[0][0] else "")
+        else:
+            for b in [None] if not fig.get("y") else list(d[fig["y"]].values):
+                line = d if b is None else d.sel({fig["y"]: b})
+                ax.plot(line[fig["x"]], line.values, label=None if b is None else f"{fig['y']} = {b:g}")
+            ax.set_ylabel(label if ax is axs[0][0] else "")
+        ax.set_xlabel(AXIS_LABELS.get(fig["x"], fig["x"]))
+        if facet:
+            ax.set_title(f"{AXIS_LABELS.get(facet, facet)} = {fv:g}", fontsize=8)
+    if fig.get("kind", "heatmap") == "heatmap" and fig.get("y"):
+        cb = f.colorbar(im, ax=axs[0].tolist(), label=label, shrink=0.9, ticks=ticks)
+        if ticks:
+            cb.ax.set_yticklabels([r"s$\pm$", "d"])
+    return f
+
+
+def render_sweep_figure(pd: xr.Dataset, fig: dict, overlay, mark, pdf: str, png: str) -> xr.Dataset:
+    """Build one sweep figure's Dataset and save its PDF and PNG."""
+    ds = sweep_figure_data(pd, fig, overlay, mark)
+    ds = _figure_dataset(ds, f"Sweep figure {fig['name']}: {fig['quantity']}", [pd])
+    plt = _style()
+    f = sweep_figure_plot(ds, fig, plt)
+    f.savefig(pdf, metadata={"CreationDate": None, "ModDate": None}, bbox_inches="tight")
+    f.savefig(png, metadata={"Software": None}, bbox_inches="tight")
+    plt.close(f)
     return ds

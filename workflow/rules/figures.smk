@@ -24,6 +24,8 @@ rule figure:
         ),
     log:
         "results/logs/figure_{name}.log",
+    wildcard_constraints:
+        name="|".join(FIGURE_INPUTS),
     conda:
         "../envs/triplon.yaml"
     params:
