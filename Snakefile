@@ -53,6 +53,11 @@ wildcard_constraints:
 report: "workflow/report/workflow.rst"
 
 
+localrules:
+    all,
+    sweeps,
+
+
 include: "workflow/rules/bands.smk"
 include: "workflow/rules/dos.smk"
 include: "workflow/rules/gap.smk"

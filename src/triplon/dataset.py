@@ -143,6 +143,29 @@ def dos_table_dataset(n_c, params: BandParams | None = None, n: int | None = Non
     return with_provenance(ds, "Fermi-level DOS table against n_c (Figs. 3a, 4a)", parameters)
 
 
+class CorruptFileError(RuntimeError):
+    """A NetCDF input that cannot be read (truncated, corrupt or not NetCDF)."""
+
+
+def load_checked(path) -> xr.Dataset:
+    """Load a NetCDF file fully into memory, naming the file if it is unreadable.
+
+    Raises
+    ------
+    CorruptFileError
+        For a truncated or corrupt file, with its path and what to do.
+    """
+    try:
+        return xr.load_dataset(path)
+    except FileNotFoundError:
+        raise
+    except Exception as exc:  # netCDF4/HDF5 raise OSError, ValueError or RuntimeError
+        raise CorruptFileError(
+            f"{path}: truncated or corrupt NetCDF file ({type(exc).__name__}: {exc}); "
+            "delete it and rerun to recompute it"
+        ) from exc
+
+
 def to_netcdf(ds: xr.Dataset, path) -> None:
     """Write a Dataset deterministically (NETCDF4, fixed encodings, no timestamps)."""
     encoding = {}

@@ -4,8 +4,13 @@ rule band_path:
         "results/paper/bands.nc",
     log:
         "results/logs/band_path.log",
+    group:
+        "paper"
     conda:
         "../envs/triplon.yaml"
+    resources:
+        mem_mb=1000,
+        runtime=5,
     params:
         code=TRIPLON,
         model=config["model"],
@@ -20,8 +25,13 @@ rule fermi_surface:
         "results/paper/fermi_surface.nc",
     log:
         "results/logs/fermi_surface.log",
+    group:
+        "paper"
     conda:
         "../envs/triplon.yaml"
+    resources:
+        mem_mb=1000,
+        runtime=5,
     params:
         code=TRIPLON,
         model=config["model"],

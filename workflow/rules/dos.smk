@@ -4,8 +4,13 @@ rule dos_table:
         "results/paper/dos.nc",
     log:
         "results/logs/dos_table.log",
+    group:
+        "paper"
     conda:
         "../envs/triplon.yaml"
+    resources:
+        mem_mb=1000,
+        runtime=lambda wc: 5 + config["paper"]["n_c_grid"]["num"] // 100,
     params:
         code=TRIPLON,
         model=config["model"],

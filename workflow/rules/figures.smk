@@ -26,8 +26,13 @@ rule figure:
         "results/logs/figure_{name}.log",
     wildcard_constraints:
         name="|".join(FIGURE_INPUTS),
+    group:
+        "figures"
     conda:
         "../envs/triplon.yaml"
+    resources:
+        mem_mb=1000,
+        runtime=5,
     params:
         code=TRIPLON,
     script:

@@ -4,8 +4,13 @@ rule gap_ratio:
         "results/paper/gap_ratio.nc",
     log:
         "results/logs/gap_ratio.log",
+    group:
+        "paper"
     conda:
         "../envs/triplon.yaml"
+    resources:
+        mem_mb=1000,
+        runtime=5,
     params:
         code=TRIPLON,
         fig3b=config["paper"]["fig3b"],
@@ -19,8 +24,13 @@ rule gap_structure:
         "results/paper/gap_structure.nc",
     log:
         "results/logs/gap_structure.log",
+    group:
+        "paper"
     conda:
         "../envs/triplon.yaml"
+    resources:
+        mem_mb=1000,
+        runtime=10,
     params:
         code=TRIPLON,
         model=config["model"],
@@ -36,8 +46,13 @@ rule gap_temperature:
         "results/paper/gap_temperature.nc",
     log:
         "results/logs/gap_temperature.log",
+    group:
+        "paper"
     conda:
         "../envs/triplon.yaml"
+    resources:
+        mem_mb=1000,
+        runtime=10,
     params:
         code=TRIPLON,
         model=config["model"],

@@ -5,9 +5,13 @@ rule sweep_chunk:
         manifest="results/sweeps/{name}/chunks/{chunk}.json",
     log:
         "results/logs/sweeps/{name}/chunk-{chunk}.log",
+    group:
+        "sweep_chunks"
     conda:
         "../envs/triplon.yaml"
+    threads: 1
     resources:
+        # ~0.2 s per distinct band structure + ~5 ms per point on one core; generous margin
         runtime=lambda wc: 5 + len(SWEEP_PLANS[wc.name][wc.chunk]) // 20,
         mem_mb=1000,
     params:
@@ -32,6 +36,9 @@ rule sweep_gather:
         "results/logs/sweeps/{name}/gather.log",
     conda:
         "../envs/triplon.yaml"
+    resources:
+        mem_mb=lambda wc: 1000 + len(SWEEP_PLANS[wc.name]) * 2,
+        runtime=10,
     params:
         code=TRIPLON,
         spec=lambda wc: config["sweeps"][wc.name],
@@ -55,8 +62,13 @@ rule sweep_figure:
         ),
     log:
         "results/logs/sweeps/{name}/figure-{fig}.log",
+    group:
+        "figures"
     conda:
         "../envs/triplon.yaml"
+    resources:
+        mem_mb=1000,
+        runtime=5,
     params:
         code=TRIPLON,
         figure=lambda wc: SWEEP_FIGURES[wc.name][wc.fig],

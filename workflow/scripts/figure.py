@@ -4,12 +4,10 @@ import sys
 
 sys.stderr = open(snakemake.log[0], "w")  # noqa: F821, SIM115 (the rule's log)
 
-import xarray as xr
-
-from triplon.dataset import to_netcdf
+from triplon.dataset import load_checked, to_netcdf
 from triplon.plotting import render
 
 sm = snakemake  # noqa: F821
-upstream = [xr.load_dataset(path) for path in sm.input]
+upstream = [load_checked(path) for path in sm.input]
 ds = render(sm.wildcards.name, upstream, sm.output.pdf, sm.output.png)
 to_netcdf(ds, sm.output.nc)

@@ -4,13 +4,11 @@ import sys
 
 sys.stderr = open(snakemake.log[0], "w")  # noqa: F821, SIM115 (the rule's log)
 
-import xarray as xr
-
-from triplon.dataset import to_netcdf
+from triplon.dataset import load_checked, to_netcdf
 from triplon.plotting import render_sweep_figure
 
 sm = snakemake  # noqa: F821
-pd = xr.load_dataset(sm.input[0])
+pd = load_checked(sm.input[0])
 mark = dict(sm.params.mark) if sm.params.mark else None
 ds = render_sweep_figure(pd, dict(sm.params.figure), sm.params.overlay, mark, sm.output.pdf, sm.output.png)
 to_netcdf(ds, sm.output.nc)

@@ -1,0 +1,138 @@
+"""The SLURM path, end to end, against a real single-node SLURM (tests/slurm/cluster.sh).
+
+Run with ``pytest -m slurm``. The session fixture uses a running cluster, or starts
+one from the installed Debian packages when run as root (and stops exactly the
+daemons it started); otherwise the tests are skipped with the reason.
+"""
+
+import os
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+import xarray as xr
+from test_workflow import SNAKEMAKE, make_project, smk, tiny
+
+ROOT = Path(__file__).resolve().parents[1]
+CLUSTER = ROOT / "tests/slurm/cluster.sh"
+STATE = Path(os.environ.get("TRIPLON_SLURM_STATE", "/tmp/triplon-slurm"))
+SLURM_ARGS = [
+    "--workflow-profile",
+    "workflow/profiles/slurm",
+    "--cores",
+    "2",  # the test node has 2 CPUs: grouped jobs must fit on it
+    "--slurm-status-command",
+    "squeue",  # no accounting database here
+    "--slurm-init-seconds-before-status-checks",
+    "3",
+    "--seconds-between-status-checks",
+    "2",
+]
+TIMEOUT = 600
+
+pytestmark = pytest.mark.slurm
+
+
+def _cluster_up() -> bool:
+    return subprocess.run([str(CLUSTER), "status"], capture_output=True).returncode == 0
+
+
+@pytest.fixture(scope="session")
+def cluster():
+    if _cluster_up():
+        yield STATE
+        return
+    if os.geteuid() != 0:
+        pytest.skip("no SLURM cluster running and not root: cannot start one (see tests/slurm/cluster.sh)")
+    if shutil.which("slurmctld") is None:
+        pytest.skip("SLURM is not installed: run 'tests/slurm/cluster.sh install' as root")
+    r = subprocess.run([str(CLUSTER), "start"], capture_output=True, text=True, timeout=120)
+    if r.returncode != 0:
+        pytest.skip(f"SLURM could not be started: {r.stderr.strip()}")
+    try:
+        yield STATE
+    finally:
+        subprocess.run([str(CLUSTER), "stop"], capture_output=True, timeout=120)
+
+
+def run_slurm(project: Path, *targets, check=True):
+    try:
+        r = subprocess.run(
+            [SNAKEMAKE, *targets, *SLURM_ARGS], cwd=project, capture_output=True, text=True, timeout=TIMEOUT
+        )
+    except subprocess.TimeoutExpired:
+        subprocess.run(["scancel", "--user", "root"], capture_output=True)
+        pytest.fail(f"SLURM run did not finish in {TIMEOUT} s (pending group larger than the node?)")
+    if check and r.returncode != 0:
+        raise AssertionError(f"SLURM run failed:\n{r.stdout[-4000:]}\n{r.stderr[-4000:]}")
+    return r
+
+
+def submitted_job_ids(output: str) -> set[str]:
+    return set(re.findall(r"submitted with SLURM jobid (\d+)", output))
+
+
+def completed_job_ids(state: Path) -> dict[str, str]:
+    text = (state / "jobcomp.txt").read_text() if (state / "jobcomp.txt").exists() else ""
+    return dict(re.findall(r"JobId=(\d+) .*?JobState=(\w+)", text))
+
+
+def local_rules_run(output: str) -> set[str]:
+    return set(re.findall(r"^localrule (\w+):", output, flags=re.M))
+
+
+@pytest.fixture(scope="module")
+def slurm_run(cluster, tmp_path_factory):
+    project = make_project(tmp_path_factory.mktemp("slurm"), tiny)
+    r = run_slurm(project, "all", "sweeps")
+    return project, r.stdout + r.stderr
+
+
+@pytest.fixture(scope="module")
+def local_run(tmp_path_factory):
+    project = make_project(tmp_path_factory.mktemp("local"), tiny)
+    smk(project, "all", "sweeps")
+    return project
+
+
+def test_every_job_went_through_sbatch(cluster, slurm_run):
+    project, out = slurm_run
+    ids = submitted_job_ids(out)
+    # paper computations (one group), figures (one group), 3 sweep chunks (one group), gather
+    assert len(ids) >= 4
+    done = completed_job_ids(cluster)
+    assert all(done.get(i) == "COMPLETED" for i in ids), {i: done.get(i) for i in ids}
+    assert local_rules_run(out) <= {"all", "sweeps"}  # nothing but the target rules ran locally
+
+
+def test_slurm_results_equal_local_results(slurm_run, local_run):
+    project, _ = slurm_run
+    files = sorted(p.relative_to(project) for p in (project / "results").rglob("*.nc"))
+    assert len(files) > 20
+    for rel in files:
+        assert (project / rel).read_bytes() == (local_run / rel).read_bytes(), rel
+
+
+def test_failed_job_is_reported_and_rerun_resumes(cluster, slurm_run, local_run):
+    project, _ = slurm_run
+    chunks = sorted((project / "results/sweeps/tiny/chunks").glob("*.nc"))
+    bad, good = chunks[0], chunks[1:]
+    before = {p: p.stat().st_mtime_ns for p in good}
+    bad.write_bytes(bad.read_bytes()[:200])  # a node crash left a truncated chunk
+    r = run_slurm(project, "sweeps", check=False)
+    out = r.stdout + r.stderr
+    assert r.returncode != 0
+    assert "Error in rule sweep_gather" in out or "Error in group" in out
+    assert "results/logs/sweeps/tiny/gather.log" in out  # the log path is reported
+    log = (project / "results/logs/sweeps/tiny/gather.log").read_text()
+    assert bad.name in log and "truncated or corrupt NetCDF" in log
+    # the documented recovery: delete the bad file, run again
+    bad.unlink()
+    r = run_slurm(project, "sweeps")
+    out = r.stdout + r.stderr
+    assert re.search(r"sweep_chunk\s+1\b", out)  # exactly one chunk recomputed
+    assert all(p.stat().st_mtime_ns == t for p, t in before.items())  # finished chunks untouched
+    rel = Path("results/sweeps/tiny/phase_diagram.nc")
+    assert xr.load_dataset(project / rel).equals(xr.load_dataset(local_run / rel))
