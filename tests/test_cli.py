@@ -156,3 +156,45 @@ def test_gap_bad_input(args, fragment):
     assert r.returncode == 2 and r.stdout == ""
     lines = r.stderr.strip().splitlines()
     assert len(lines) == 1 and "Traceback" not in r.stderr and fragment in lines[0], r.stderr
+
+
+def test_provenance_of_a_workflow_file(tmp_path):
+    import xarray as xr
+
+    from triplon.dataset import to_netcdf, with_provenance
+
+    src = tmp_path / "in.nc"
+    xr.Dataset({"a": ("x", [1.0], {"units": "1", "long_name": "a"})}).to_netcdf(src)
+    ds = with_provenance(
+        xr.Dataset({"b": ("x", [2.0], {"units": "eV", "long_name": "b"})}), "T", {"lam": 0.5}
+    )
+    out = tmp_path / "out.nc"
+    to_netcdf(ds, out, inputs=[src], rule="figure")
+    r = run("provenance", str(out))
+    assert r.returncode == 0
+    assert "lam = 0.5" in r.stdout and "workflow rule 'figure'" in r.stdout and str(src) in r.stdout
+    j = json.loads(run("provenance", str(out), "--json").stdout)
+    assert j["parameters"] == {"lam": 0.5} and j["inputs"][0]["path"] == str(src) and j["config_sha256"]
+    assert j["source"].startswith("triplon ")
+
+
+@pytest.mark.parametrize(
+    "make, fragment",
+    [
+        (lambda p: None, "no such file"),
+        (lambda p: p.write_text("not netcdf"), "not a readable NetCDF file"),
+        (lambda p: __import__("xarray").Dataset({"a": ("x", [1.0])}).to_netcdf(p), "no triplon provenance"),
+    ],
+)
+def test_provenance_bad_input(tmp_path, make, fragment):
+    path = tmp_path / "f.nc"
+    make(path)
+    r = run("provenance", str(path))
+    assert r.returncode == 2 and r.stdout == ""
+    lines = r.stderr.strip().splitlines()
+    assert len(lines) == 1 and fragment in lines[0] and "Traceback" not in r.stderr
+
+
+def test_provenance_needs_a_file():
+    r = run("provenance")
+    assert r.returncode == 2 and "required: file" in r.stderr

@@ -1,5 +1,6 @@
 """The real Snakefile, run by the real Snakemake, in temporary copies of the project."""
 
+import re
 import shutil
 import subprocess
 import sys
@@ -341,3 +342,94 @@ def test_invalid_sweep_stops_before_any_job(tmp_path, sweep, fragment):
     r = smk(project, "sweeps", check=False)
     assert r.returncode != 0 and fragment in r.stderr + r.stdout, r.stderr
     assert not (project / "results").exists()
+
+
+# ------------------------------------------------------------------ faults
+
+
+def killable(config):
+    tiny(config)
+    config["sweeps"] = {
+        "k": {
+            "axes": {
+                "n_c": {"start": 0.2, "stop": 0.9, "num": 24},
+                "lam": [0.2, 0.3, 0.4, 0.5, 0.6],
+                "kappa": [0.0, 0.75],
+            },
+            "chunk_size": 20,
+        }
+    }
+
+
+def result_files(project: Path) -> dict:
+    """Every file under results/ except logs, with its bytes."""
+    return {
+        p.relative_to(project): p.read_bytes()
+        for p in sorted((project / "results").rglob("*"))
+        if p.is_file() and "logs" not in p.relative_to(project).parts
+    }
+
+
+def test_sigkill_halfway_then_resume_gives_identical_results(tmp_path):
+    import glob
+    import os
+    import signal
+    import time
+
+    project = make_project(tmp_path / "killed", killable)
+    proc = subprocess.Popen(
+        [SNAKEMAKE, "--cores", "2", "sweeps"],
+        cwd=project,
+        start_new_session=True,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    t0 = time.time()
+    pattern = str(project / "results/sweeps/k/chunks/*.json")
+    while len(glob.glob(pattern)) < 4 and time.time() - t0 < 300 and proc.poll() is None:
+        time.sleep(0.1)
+    os.killpg(proc.pid, signal.SIGKILL)  # the whole run, jobs included
+    proc.wait()
+    finished = len(glob.glob(pattern))
+    assert 0 < finished < 12, "the kill did not land halfway"
+    # the documented recovery (README, "Faults")
+    smk(project, "--unlock")
+    r = smk(project, "sweeps", "--rerun-incomplete")
+    reran = int(re.search(r"sweep_chunk\s+(\d+)", r.stdout + r.stderr).group(1))
+    # finished chunks are kept; the (at most 2, one per core) jobs running at the kill may have
+    # written their manifest before Snakemake recorded them complete, and run again
+    assert 12 - finished <= reran <= 12 - finished + 2
+    reference = make_project(tmp_path / "reference", killable)
+    smk(reference, "sweeps")
+    got, want = result_files(project), result_files(reference)
+    assert sorted(got) == sorted(want)
+    for rel in want:  # NetCDF, PDF, PNG, JSON: all byte-identical
+        assert got[rel] == want[rel], rel
+
+
+def test_truncated_input_is_reported_with_its_name(small):
+    dos = small / "results/paper/dos.nc"
+    original = dos.read_bytes()
+    try:
+        dos.write_bytes(original[:300])
+        r = smk(small, "results/figures/fig3a.nc", check=False)
+        assert r.returncode != 0
+        log = (small / "results/logs/figure_fig3a.log").read_text()
+        assert "results/paper/dos.nc: truncated or corrupt NetCDF file" in log
+        assert "results/logs/figure_fig3a.log" in r.stdout + r.stderr
+    finally:
+        dos.write_bytes(original)
+        smk(small, "--touch", "results/figures/fig3a.nc", "results/figures/fig4a.nc", check=False)
+
+
+@pytest.mark.parametrize(
+    "target", ["results/sweeps/../../escape/phase_diagram.nc", "results/sweeps/a;touch x/phase_diagram.nc"]
+)
+def test_hostile_targets_match_no_rule_and_write_nothing(small, target):
+    before = {p for p in small.parent.rglob("*")}
+    r = smk(small, target, check=False)
+    assert r.returncode != 0
+    assert not (small / "x").exists() and not (small.parent / "escape").exists()
+    assert {
+        p for p in small.parent.rglob("*") if "logs" not in p.parts and ".snakemake" not in p.parts
+    } <= before

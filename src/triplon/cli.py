@@ -96,6 +96,11 @@ def build_parser() -> argparse.ArgumentParser:
     _add_band_options(g)
     g.add_argument("--json", action="store_true", help="print one JSON object")
     g.set_defaults(func=cmd_gap)
+
+    v = sub.add_parser("provenance", help="parameters, config hash, code version and inputs of a NetCDF file")
+    v.add_argument("file", help="a NetCDF file written by triplon (e.g. results/figures/fig5.nc)")
+    v.add_argument("--json", action="store_true", help="print one JSON object")
+    v.set_defaults(func=cmd_provenance)
     return parser
 
 
@@ -194,6 +199,40 @@ def cmd_gap(args) -> str:
             f"At T = {s.T:g} eV: A_alpha = {st['A_alpha']:.6e}, A_beta = {st['A_beta']:.6e} ({st['status']})"
         )
     lines.append(f"converged: {s.converged} ({s.status})")
+    if s.caveats:
+        lines.append(f"caveats: {s.caveats}")
+    return "\n".join(lines)
+
+
+def cmd_provenance(args) -> str:
+    from triplon.dataset import CorruptFileError, read_provenance
+
+    try:
+        p = read_provenance(args.file)
+    except (FileNotFoundError, CorruptFileError) as exc:
+        raise UsageError(str(exc)) from None
+    if args.json:
+        return json.dumps(p, sort_keys=True)
+    lines = [
+        f"file:           {p['file']}",
+        f"title:          {p['title']}",
+        f"made by:        {p['source']}"
+        + (f", workflow rule '{p['workflow_rule']}'" if p["workflow_rule"] else ""),
+        f"config sha256:  {p['config_sha256']}",
+        f"references:     {p['references']}",
+        "parameters:",
+    ]
+    for key, value in sorted(p["parameters"].items()):
+        text = json.dumps(value, sort_keys=True)
+        lines.append(f"  {key} = {text if len(text) < 200 else text[:197] + '...'}")
+    lines.append("inputs:" if p["inputs"] else "inputs:         none (computed from the parameters alone)")
+    for item in p["inputs"]:
+        lines.append(f"  {item['path']}  sha256 {item['sha256']}")
+    if p["workflow_rule"]:
+        lines.append(
+            f"recreate:       snakemake --cores 2 {p['file']}  (with these parameters in config.yaml "
+            f"and triplon {p['source'].split()[-1]})"
+        )
     return "\n".join(lines)
 
 

@@ -61,8 +61,16 @@ def gap_ratio_weak(dos_ratio):
 
 
 def gap_ratio_eq18(dos_ratio, lam):
-    """Eq. 18: Delta_alpha/Delta_beta ≈ (N_beta/N_alpha)^(1/(2 - lambda))."""
-    return np.power(dos_ratio, 1.0 / (2.0 - np.asarray(lam, dtype=float)))
+    """Eq. 18: Delta_alpha/Delta_beta ≈ (N_beta/N_alpha)^(1/(2 - lambda)).
+
+    The expansion is meaningless for lambda >= 2 (the exponent diverges at 2):
+    NaN there, reported as a caveat by :func:`gap_summary`.
+    """
+    lam = np.asarray(lam, dtype=float)
+    with np.errstate(divide="ignore", over="ignore", invalid="ignore"):
+        out = np.power(dos_ratio, 1.0 / (2.0 - lam))
+    out = np.where(lam < 2.0 - 1e-9, out, np.nan)  # also the rounding of lambda = 2
+    return out if out.ndim else float(out)
 
 
 @dataclass(frozen=True)
@@ -422,6 +430,7 @@ class GapSummary:
     status: str
     ratio_2gap_Tc: dict = field(default_factory=dict)
     solution_T: dict | None = None
+    caveats: str = ""
 
     def as_dict(self):
         return asdict(self)
@@ -474,6 +483,17 @@ def gap_summary(shells, fermi, V, kappa_a, kappa_b=None, T=0.0) -> GapSummary:
                 "average": float(2 * (A * mom[0] + B * mom[1]) / mom[0] / tc),
             }
     sol_T = solve_full(shells, V, kappa_a, kappa_b, T).as_dict() if T > 0 else None
+    caveats = []
+    if tc > omega:  # False for NaN
+        caveats.append("T_c exceeds Omega: the cutoff BCS treatment is not applicable")
+    if full.converged and max(abs(full.A_alpha), abs(full.A_beta)) > omega:
+        caveats.append("gap exceeds Omega")
+    if lam >= 2 - 1e-9:
+        caveats.append("lambda >= 2: Eq. 18 is undefined (NaN)")
+    elif e17.validity >= 2:
+        caveats.append("lambda ln(Delta_a/Delta_b) >= 2: Eq. 18 is outside its validity")
+    for c in caveats:
+        warnings.warn(f"gap_summary: {c}", GapWarning, stacklevel=2)
     return GapSummary(
         V=V,
         lam=lam,
@@ -513,6 +533,7 @@ def gap_summary(shells, fermi, V, kappa_a, kappa_b=None, T=0.0) -> GapSummary:
         status=full.status,
         ratio_2gap_Tc=ratios,
         solution_T=sol_T,
+        caveats="; ".join(caveats),
     )
 
 

@@ -107,39 +107,40 @@ def validate_sweep(name: str, spec: dict) -> list[str]:
     errors = []
     where = f"sweeps.{name}"
     if not re.fullmatch(r"[A-Za-z0-9_-]+", str(name)):
-        errors.append(f"{where}: sweep name must match [A-Za-z0-9_-]+")
+        errors.append(f"{where}: sweep name must match [A-Za-z0-9_-]+ (rule: pattern)")
     axes = spec.get("axes") or {}
     fixed = spec.get("fixed") or {}
     if not axes:
-        errors.append(f"{where}.axes: at least one axis is required")
+        errors.append(f"{where}.axes: at least one axis is required (rule: required)")
     for key in sorted(set(axes) & set(fixed)):
-        errors.append(f"{where}: '{key}' is both an axis and fixed")
+        errors.append(f"{where}: '{key}' is both an axis and fixed (rule: exclusive)")
     given = set(axes) | set(fixed)
     for a, b in EXCLUSIVE:
         if a in given and b in given:
-            errors.append(f"{where}: give '{a}' or '{b}', not both")
+            errors.append(f"{where}: give '{a}' or '{b}', not both (rule: exclusive)")
     micro = given & set(MICRO)
     if micro:
         for key in sorted(given & {"eps_alpha", "eps_beta", "kappa", "kappa_a", "kappa_b", "lam", "V"}):
             errors.append(
                 f"{where}: '{key}' is derived from the microscopic parameters {sorted(micro)}; "
-                "remove it or the microscopic ones"
+                "remove it or the microscopic ones (rule: exclusive)"
             )
     for key, spec_ in axes.items():
         path = f"{where}.axes.{key}"
         if key not in PARAMETERS:
-            errors.append(f"{path}: unknown axis; allowed: {', '.join(PARAMETERS)}")
+            errors.append(f"{path}: unknown axis; allowed: {', '.join(PARAMETERS)} (rule: enum)")
             continue
         if isinstance(spec_, dict):
             if spec_.get("num", 0) < 1:
-                errors.append(f"{path}.num: must be >= 1, got {spec_.get('num')}")
+                errors.append(f"{path}.num: must be >= 1, got {spec_.get('num')} (rule: minimum)")
                 continue
             if spec_.get("num", 1) > 1 and not spec_["start"] < spec_["stop"]:
                 errors.append(
-                    f"{path}: start < stop required, got start={spec_['start']}, stop={spec_['stop']}"
+                    f"{path}: start < stop required, got start={spec_['start']}, "
+                    f"stop={spec_['stop']} (rule: start<stop)"
                 )
             if spec_.get("log") and not (spec_["start"] > 0 and spec_["stop"] > 0):
-                errors.append(f"{path}: log spacing needs start, stop > 0")
+                errors.append(f"{path}: log spacing needs start, stop > 0 (rule: log)")
         try:
             values = axis_values(spec_)
         except (TypeError, ValueError, KeyError) as exc:
@@ -147,20 +148,40 @@ def validate_sweep(name: str, spec: dict) -> list[str]:
             continue
         bad = [float(x) for x in values if not _in_range(key, float(x))]
         if bad:
-            errors.append(f"{path}: value {bad[0]:g} outside the allowed range {_range_text(key)}")
+            errors.append(
+                f"{path}: value {bad[0]:g} outside the allowed range {_range_text(key)} (rule: range)"
+            )
         if len(set(values.tolist())) != values.size:
-            errors.append(f"{path}: repeated values")
+            errors.append(f"{path}: repeated values (rule: unique)")
     for key, value in fixed.items():
         path = f"{where}.fixed.{key}"
         if key not in PARAMETERS:
-            errors.append(f"{path}: unknown parameter; allowed: {', '.join(PARAMETERS)}")
+            errors.append(f"{path}: unknown parameter; allowed: {', '.join(PARAMETERS)} (rule: enum)")
         elif not isinstance(value, (int, float)) or isinstance(value, bool):
-            errors.append(f"{path}: must be a number, got {value!r}")
+            errors.append(f"{path}: must be a number, got {value!r} (rule: type)")
         elif not _in_range(key, float(value)):
-            errors.append(f"{path}: value {value:g} outside the allowed range {_range_text(key)}")
+            errors.append(
+                f"{path}: value {value:g} outside the allowed range {_range_text(key)} (rule: range)"
+            )
+    for i, fig in enumerate(spec.get("figures") or []):
+        path = f"{where}.figures.{i}"
+        if fig.get("quantity") not in SCALARS:
+            errors.append(
+                f"{path}.quantity: unknown quantity {fig.get('quantity')!r}; "
+                f"allowed: {', '.join(SCALARS)} (rule: enum)"
+            )
+        for role in ("x", "y", "facet"):
+            if role in fig and fig[role] not in axes:
+                errors.append(
+                    f"{path}.{role}: {fig[role]!r} is not an axis of this sweep "
+                    f"({', '.join(axes)}) (rule: axis)"
+                )
+    for key in spec.get("mark") or {}:
+        if key not in axes:
+            errors.append(f"{where}.mark.{key}: not an axis of this sweep ({', '.join(axes)}) (rule: axis)")
     chunk = spec.get("chunk_size", 500)
     if not isinstance(chunk, int) or chunk < 1:
-        errors.append(f"{where}.chunk_size: must be an integer >= 1, got {chunk!r}")
+        errors.append(f"{where}.chunk_size: must be an integer >= 1, got {chunk!r} (rule: minimum)")
     return errors
 
 

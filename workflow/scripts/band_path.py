@@ -9,4 +9,4 @@ from triplon.paper import band_path_dataset
 from triplon.params import BandParams
 
 p = snakemake.params  # noqa: F821 (injected by Snakemake)
-to_netcdf(band_path_dataset(BandParams(**p.model), p.mu), snakemake.output[0])  # noqa: F821
+to_netcdf(band_path_dataset(BandParams(**p.model), p.mu), snakemake.output[0], rule=snakemake.rule)  # noqa: F821

@@ -11,4 +11,4 @@ from triplon.params import BandParams
 
 p = snakemake.params  # noqa: F821
 n_c = np.round(np.linspace(p.grid["start"], p.grid["stop"], p.grid["num"]), 10)
-to_netcdf(dos_table_dataset(n_c, BandParams(**p.model), n=p.nodes), snakemake.output[0])  # noqa: F821
+to_netcdf(dos_table_dataset(n_c, BandParams(**p.model), n=p.nodes), snakemake.output[0], rule=snakemake.rule)  # noqa: F821

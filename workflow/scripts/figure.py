@@ -10,4 +10,4 @@ from triplon.plotting import render
 sm = snakemake  # noqa: F821
 upstream = [load_checked(path) for path in sm.input]
 ds = render(sm.wildcards.name, upstream, sm.output.pdf, sm.output.png)
-to_netcdf(ds, sm.output.nc)
+to_netcdf(ds, sm.output.nc, inputs=sm.input, rule=sm.rule)

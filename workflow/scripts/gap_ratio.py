@@ -12,4 +12,4 @@ from triplon.paper import gap_ratio_dataset
 p = snakemake.params  # noqa: F821
 r = p.fig3b["r"]
 grid = np.round(np.linspace(r["start"], r["stop"], r["num"]), 12)
-to_netcdf(gap_ratio_dataset(p.fig3b["lam"], grid), snakemake.output[0])  # noqa: F821
+to_netcdf(gap_ratio_dataset(p.fig3b["lam"], grid), snakemake.output[0], rule=snakemake.rule)  # noqa: F821

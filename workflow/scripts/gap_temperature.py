@@ -13,4 +13,4 @@ g = p.point
 ds = gap_temperature_dataset(
     BandParams(**p.model), g["n_c"], g["lam"], g["kappa"], g["omega"], p.points, dict(p.shell)
 )
-to_netcdf(ds, snakemake.output[0])  # noqa: F821
+to_netcdf(ds, snakemake.output[0], rule=snakemake.rule)  # noqa: F821

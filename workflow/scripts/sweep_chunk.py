@@ -6,7 +6,7 @@ sys.stderr = open(snakemake.log[0], "w")  # noqa: F821, SIM115 (the rule's log)
 
 import json
 
-from triplon.dataset import to_netcdf
+from triplon.dataset import to_netcdf, with_provenance
 from triplon.sweep import chunk_dataset, compute_chunk
 
 sm = snakemake  # noqa: F821
@@ -17,6 +17,17 @@ results = compute_chunk(
     dict(sm.params.numerics),
     log=lambda msg: print(msg, file=sys.stderr, flush=True),
 )
-to_netcdf(chunk_dataset([e["key"] for e in entries], results), sm.output.nc)
+ds = chunk_dataset([e["key"] for e in entries], results)
+ds = with_provenance(
+    ds,
+    f"Sweep {sm.wildcards.name}, chunk {sm.wildcards.chunk}",
+    {
+        "sweep": sm.wildcards.name,
+        "chunk": sm.wildcards.chunk,
+        "numerics": dict(sm.params.numerics),
+        "points": entries,
+    },
+)
+to_netcdf(ds, sm.output.nc, rule=sm.rule)
 with open(sm.output.manifest, "w") as fh:  # written last: marks the chunk finished
     json.dump(entries, fh, sort_keys=True)

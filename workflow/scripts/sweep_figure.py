@@ -11,4 +11,4 @@ sm = snakemake  # noqa: F821
 pd = load_checked(sm.input[0])
 mark = dict(sm.params.mark) if sm.params.mark else None
 ds = render_sweep_figure(pd, dict(sm.params.figure), sm.params.overlay, mark, sm.output.pdf, sm.output.png)
-to_netcdf(ds, sm.output.nc)
+to_netcdf(ds, sm.output.nc, inputs=sm.input, rule=sm.rule)

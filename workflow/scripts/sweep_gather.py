@@ -13,4 +13,4 @@ _, keys = sweep_keys(spec, numerics)
 chunks = [load_checked(path) for path in sm.input]
 ds = gather(spec, sm.wildcards.name, keys, chunks, numerics)
 print(f"{len(keys)} points, converged fraction {ds.attrs['converged_fraction']:.4f}", file=sys.stderr)
-to_netcdf(ds, sm.output[0])
+to_netcdf(ds, sm.output[0], inputs=sm.input, rule=sm.rule)
