@@ -118,3 +118,32 @@ def test_filling_methods_agree_for_random_bands(t2, t3, eps, frac):
     except TopologyError:
         assume(False)
     assert filling("alpha", mu, p) == pytest.approx(ref, abs=1e-8)
+
+
+@pytest.mark.parametrize(
+    "params, band, mu, n_lines",
+    [
+        (None, "alpha", MU_PAPER, 1),  # closed Γ pocket
+        (None, "beta", MU_PAPER, 4),  # M hole pocket: cut by the zone boundary into 4 arcs
+        (None, "beta", -0.7825, None),  # Γ + X + Y pockets
+        (
+            BandParams(t1=0.45, t2=-0.25, t3=-0.09375, eps_alpha=0.0, eps_beta=0.0),
+            "alpha",
+            None,
+            None,
+        ),  # annulus
+    ],
+)
+def test_fermi_lines_any_topology(params, band, mu, n_lines):
+    from triplon.fermi import fermi_lines
+
+    if mu is None:  # the annulus case that the polar method refuses
+        lo, hi = band_range(band, params)
+        mu = lo + 0.0625 * (hi - lo)
+        with pytest.raises(TopologyError):
+            find_pockets(band, mu, params)
+    lines = fermi_lines(band, mu, params)
+    assert lines and (n_lines is None or len(lines) == n_lines)
+    for x, y in lines:
+        assert np.max(np.abs(xi(x, y, band, mu, params))) < 1e-12
+        assert np.all(np.abs(x) <= np.pi) and np.all(np.abs(y) <= np.pi)

@@ -260,3 +260,38 @@ def pocket_integrals(
     area = 0.5 * np.sum(r**2) * dtheta
     lines = [float(np.sum(f(kx, ky) * r / dr) * dtheta) for f in weights]
     return float(area), lines
+
+
+def fermi_lines(band: str, mu: float, params: BandParams | None = None, nk: int = 256, newton_steps: int = 6):
+    """All Fermi lines xi = 0 inside the BZ [-pi, pi]^2, for any topology.
+
+    Needs no pocket centre, so it also traces annuli, open sheets at a Lifshitz
+    transition and pockets away from high-symmetry points. The lines are traced on
+    an nk x nk grid (contourpy, shipped with matplotlib) and every vertex is then
+    moved onto xi = 0 by Newton steps along the gradient (|xi| ~ 1e-14 eV).
+    Lines crossing the zone boundary are cut there.
+
+    Returns
+    -------
+    list of (kx, ky) ndarray pairs
+        One pair per connected line; a closed line ends where it starts.
+    """
+    import contourpy
+
+    from triplon.bands import grad_xi
+
+    k = np.linspace(-np.pi, np.pi, int(nk) + 1)
+    kx, ky = np.meshgrid(k, k, indexing="xy")
+    z = xi(kx, ky, band, mu, params)
+    lines = contourpy.contour_generator(k, k, z, line_type="Separate").lines(0.0)
+    out = []
+    for seg in lines:
+        x, y = seg[:, 0].copy(), seg[:, 1].copy()
+        for _ in range(newton_steps):
+            f = xi(x, y, band, mu, params)
+            gx, gy = grad_xi(x, y, band, params)
+            g2 = gx * gx + gy * gy
+            step = np.where(g2 > 0, f / np.where(g2 > 0, g2, 1.0), 0.0)
+            x, y = x - step * gx, y - step * gy
+        out.append((np.clip(x, -np.pi, np.pi), np.clip(y, -np.pi, np.pi)))
+    return out
