@@ -48,19 +48,14 @@ This is a benchmark, not a test: nothing is asserted about the timings.
 
 from __future__ import annotations
 
-import argparse
-import hashlib
-import json
-import os
-import platform
 import sys
 import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
-from pathlib import Path
 
 import numpy as np
-import scipy
+from _common import best_time, environment, environment_line, fmt_err, markdown
+from _common import main as bench_main
 
 from triplon.dos import (
     DEFAULT_NODES,
@@ -99,40 +94,10 @@ class Row:
     extra: dict = field(default_factory=dict)
 
 
-def source_digest() -> str:
-    """Short SHA-256 of the loaded ``triplon`` modules (the code measured; src may change later)."""
-    h = hashlib.sha256()
-    for name in sorted(m for m in sys.modules if m == "triplon" or m.startswith("triplon.")):
-        path = getattr(sys.modules[name], "__file__", None)
-        if path:
-            h.update(name.encode())
-            h.update(Path(path).read_bytes())
-    return h.hexdigest()[:12]
-
-
 def n_c_table(quick: bool) -> np.ndarray:
     """The n_c points: 0.10, 0.11, ..., 1.00 (every 5th with ``quick``)."""
     n_c = np.round(np.arange(10, 101) / 100, 2)
     return n_c[::5] if quick else n_c
-
-
-def best_time(fn: Callable[[], object], repeat: int = 3, budget: float | None = None):
-    """Run ``fn`` up to ``repeat`` times; return (result of the first run, best wall time).
-
-    With ``budget`` (s), no further pass is started once the passes so far
-    have taken ``budget`` seconds in total.
-    """
-    result, best, spent = None, np.inf, 0.0
-    for i in range(repeat):
-        t0 = time.perf_counter()
-        out = fn()
-        dt = time.perf_counter() - t0
-        if i == 0:
-            result = out
-        best, spent = min(best, dt), spent + dt
-        if budget is not None and spent >= budget:
-            break
-    return result, best
 
 
 def production_table(n_c: np.ndarray, n: int):
@@ -201,10 +166,6 @@ def variants(quick: bool) -> list[tuple[str, str, Callable, dict]]:
     return out
 
 
-def fmt_err(x: float) -> str:
-    return "—" if not np.isfinite(x) else f"{x:.2e}"
-
-
 def markdown_table(rows: list[Row]) -> str:
     """The results as a Markdown table."""
     head = [
@@ -216,7 +177,7 @@ def markdown_table(rows: list[Row]) -> str:
         "median rel err",
         "notes",
     ]
-    lines = ["| " + " | ".join(head) + " |", "|" + "|".join(["---"] * 2 + ["---:"] * 4 + ["---"]) + "|"]
+    table = []
     for r in rows:
         cells = [
             r.method,
@@ -227,23 +188,20 @@ def markdown_table(rows: list[Row]) -> str:
             fmt_err(r.median_rel_err),
             r.notes,
         ]
-        lines.append("| " + " | ".join(cells) + " |")
-    return "\n".join(lines)
+        table.append(cells)
+    return markdown(head, table, range(2, 6))
 
 
 def run(quick: bool, log=print) -> dict:
     """Run the benchmark; return the results as a JSON-serialisable dict."""
     n_c = n_c_table(quick)
     t_start = time.perf_counter()
-    digest = source_digest()
+    env = environment()
     log(
         f"# DOS benchmark: {n_c.size} points n_c = {n_c[0]:.2f} … {n_c[-1]:.2f}"
         f"{' (--quick)' if quick else ''}"
     )
-    log(
-        f"Python {platform.python_version()}, NumPy {np.__version__}, SciPy {scipy.__version__}, "
-        f"{platform.machine()}, {os.cpu_count()} CPUs; triplon source sha256 {digest}\n"
-    )
+    log(environment_line(env) + "\n")
 
     # 1. production: the shipped default n (baseline timing), convergence vs REF_N
     prod = {}
@@ -348,29 +306,13 @@ def run(quick: bool, log=print) -> dict:
             "pass": passed,
         },
         "rows": [asdict(r) for r in rows],
-        "environment": {
-            "python": platform.python_version(),
-            "numpy": np.__version__,
-            "scipy": scipy.__version__,
-            "machine": platform.machine(),
-            "cpus": os.cpu_count(),
-            "triplon_source_sha256": digest,
-        },
+        "environment": env,
         "total_runtime_s": total,
     }
 
 
 def main(argv=None) -> int:
-    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    p.add_argument("--quick", action="store_true", help="every 5th n_c point and fewer variants (< ~20 s)")
-    p.add_argument("--json", metavar="PATH", help="also write the results as JSON to PATH")
-    args = p.parse_args(argv)
-    results = run(args.quick)
-    if args.json:
-        with open(args.json, "w", encoding="utf-8") as fh:
-            json.dump(results, fh, indent=2, allow_nan=True)
-            fh.write("\n")
-    return 0
+    return bench_main(__doc__, run, "every 5th n_c point and fewer variants (< ~20 s)", argv)
 
 
 if __name__ == "__main__":

@@ -55,20 +55,16 @@ This is a benchmark, not a test: nothing is asserted about the timings.
 
 from __future__ import annotations
 
-import argparse
 import gc
-import hashlib
-import json
 import math
 import os
-import platform
 import sys
 import time
 from dataclasses import asdict, dataclass, field
-from pathlib import Path
 
 import numpy as np
-import scipy
+from _common import best_time, environment, environment_line, fmt_err, markdown
+from _common import main as bench_main
 
 from triplon.bands import xi as xi_band
 from triplon.dos import fermi_level
@@ -108,30 +104,6 @@ class Row:
     rel_err_Tc: float = math.nan
     iterations: str = ""
     values: dict = field(default_factory=dict)
-
-
-def source_digest() -> str:
-    """Short SHA-256 of the loaded ``triplon`` modules (the code measured)."""
-    h = hashlib.sha256()
-    for name in sorted(m for m in sys.modules if m == "triplon" or m.startswith("triplon.")):
-        path = getattr(sys.modules[name], "__file__", None)
-        if path:
-            h.update(name.encode())
-            h.update(Path(path).read_bytes())
-    return h.hexdigest()[:12]
-
-
-def best_time(fn, repeat: int):
-    """Run ``fn`` ``repeat`` times; return (result of the first run, best wall time in s)."""
-    result, best = None, math.inf
-    for i in range(repeat):
-        t0 = time.perf_counter()
-        out = fn()
-        dt = time.perf_counter() - t0
-        if i == 0:
-            result = out
-        best = min(best, dt)
-    return result, best
 
 
 # ------------------------------------------------------------------ production
@@ -257,10 +229,6 @@ def errors(vals: dict, ref: dict) -> tuple[float, float]:
     return float(e_ab), float(abs(vals["Tc"] - ref["Tc"]) / ref["Tc"])
 
 
-def fmt_err(x: float) -> str:
-    return "—" if not np.isfinite(x) else f"{x:.2e}"
-
-
 def fmt_time(s: float) -> str:
     return f"{s * 1e3:.1f} ms" if s < 1.0 else f"{s:.2f} s"
 
@@ -277,7 +245,7 @@ def markdown_table(rows: list[Row]) -> str:
         "rel err T_c",
         "iterations",
     ]
-    lines = ["| " + " | ".join(head) + " |", "|" + "|".join(["---"] * 2 + ["---:"] * 5 + ["---"]) + "|"]
+    table = []
     for r in rows:
         cells = [
             r.method,
@@ -289,8 +257,8 @@ def markdown_table(rows: list[Row]) -> str:
             fmt_err(r.rel_err_Tc),
             r.iterations,
         ]
-        lines.append("| " + " | ".join(cells) + " |")
-    return "\n".join(lines)
+        table.append(cells)
+    return markdown(head, table, range(2, 7))
 
 
 def run(quick: bool, log=print) -> dict:
@@ -299,17 +267,13 @@ def run(quick: bool, log=print) -> dict:
     repeats = 5 if quick else REPEATS
     sizes = GRID_SIZES_QUICK if quick else GRID_SIZES
     fl = fermi_level(n_c=N_C)
-    digest = source_digest()
     load = os.getloadavg() if hasattr(os, "getloadavg") else (math.nan,) * 3
+    env = environment(load_average_at_start=list(load))
     log(
         f"# Gap benchmark: n_c = {N_C}, kappa = {KAPPA}, Omega = {OMEGA} eV, "
         f"lambda = {', '.join(map(str, LAMBDAS))}{' (--quick)' if quick else ''}"
     )
-    log(
-        f"Python {platform.python_version()}, NumPy {np.__version__}, SciPy {scipy.__version__}, "
-        f"{platform.machine()}, {os.cpu_count()} CPUs, load average {load[0]:.2f}; "
-        f"triplon source sha256 {digest}"
-    )
+    log(environment_line(env) + f", load average {load[0]:.2f}")
     log(f"mu = {fl.mu:.6f} eV, N_alpha = {fl.dos['alpha']:.6f}, N_beta = {fl.dos['beta']:.6f} 1/eV\n")
 
     # 1. production and reference shells (band-structure preparation, once per n_c)
@@ -455,30 +419,13 @@ def run(quick: bool, log=print) -> dict:
             "pass": passed,
         },
         "rows": [asdict(r) for lam in LAMBDAS for r in rows[lam]],
-        "environment": {
-            "python": platform.python_version(),
-            "numpy": np.__version__,
-            "scipy": scipy.__version__,
-            "machine": platform.machine(),
-            "cpus": os.cpu_count(),
-            "load_average_at_start": list(load),
-            "triplon_source_sha256": digest,
-        },
+        "environment": env,
         "total_runtime_s": total,
     }
 
 
 def main(argv=None) -> int:
-    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    p.add_argument("--quick", action="store_true", help="N = 512 only and fewer repeats (< ~20 s)")
-    p.add_argument("--json", metavar="PATH", help="also write the results as JSON to PATH")
-    args = p.parse_args(argv)
-    results = run(args.quick)
-    if args.json:
-        with open(args.json, "w", encoding="utf-8") as fh:
-            json.dump(results, fh, indent=2, allow_nan=True)
-            fh.write("\n")
-    return 0
+    return bench_main(__doc__, run, "N = 512 only and fewer repeats (< ~20 s)", argv)
 
 
 if __name__ == "__main__":

@@ -57,9 +57,9 @@ def smk(project: Path, *args, check=True):
     return r
 
 
-def planned_jobs(project: Path) -> dict:
-    """{rule: count} that a dry run would execute."""
-    out = smk(project, "--dry-run").stdout
+def planned_jobs(project: Path, *targets) -> dict:
+    """{rule: count} that a dry run of ``targets`` would execute."""
+    out = smk(project, "--dry-run", *targets).stdout
     jobs, in_table = {}, False
     for line in out.splitlines():
         if line.startswith("job") and "count" in line:
@@ -219,7 +219,10 @@ def test_clean_runs_are_byte_identical(small, tmp_path):
             lambda c: c["paper"]["gap_structure"].update(n_c=3.0),
             ["paper.gap_structure.n_c", "exclusiveMaximum"],
         ),
-        (lambda c: c.update(modle={}), ["unknown key(s) ['modle']", "additionalProperties"]),
+        (
+            lambda c: c.update(modle={}),
+            ["'modle': unknown key (did you mean 'model'?)", "additionalProperties"],
+        ),
         (lambda c: c["numerics"]["shell"].update(ratio=1.5), ["numerics.shell.ratio", "exclusiveMaximum"]),
         (lambda c: c["paper"]["n_c_grid"].update(num=0), ["paper.n_c_grid.num", "minimum"]),
     ],
@@ -247,26 +250,9 @@ def test_report_has_every_figure_with_caption(small):
 @pytest.fixture(scope="module")
 def swept(tmp_path_factory):
     project = make_project(tmp_path_factory.mktemp("sweep"), tiny)
-    assert planned_jobs_for(project, "sweeps")["sweep_chunk"] == 3  # 12 points, chunks of 5
+    assert planned_jobs(project, "sweeps")["sweep_chunk"] == 3  # 12 points, chunks of 5
     smk(project, "sweeps")
     return project
-
-
-def planned_jobs_for(project, *targets):
-    out = smk(project, "--dry-run", *targets).stdout
-    jobs, in_table = {}, False
-    for line in out.splitlines():
-        if line.startswith("job") and "count" in line:
-            in_table = True
-            continue
-        if in_table:
-            parts = line.split()
-            if not parts or set("".join(parts)) <= {"-"}:
-                continue
-            if parts[0] == "total":
-                break
-            jobs[parts[0]] = int(parts[1])
-    return jobs
 
 
 def test_sweep_phase_diagram_and_figures(swept):
@@ -306,7 +292,7 @@ def test_growing_an_axis_computes_only_new_points(swept):
     chunks = swept / "results/sweeps/tiny/chunks"
     before = {p.name: p.stat().st_mtime_ns for p in chunks.glob("*.nc")}
     edit_config(swept, lambda c: c["sweeps"]["tiny"]["axes"].update(lam=[0.3, 0.5, 0.6]))
-    jobs = planned_jobs_for(swept, "sweeps")
+    jobs = planned_jobs(swept, "sweeps")
     assert jobs["sweep_chunk"] == 2  # 6 new points in chunks of 5; the 3 old chunks are reused
     smk(swept, "sweeps")
     after = {p.name: p.stat().st_mtime_ns for p in chunks.glob("*.nc")}
@@ -322,7 +308,7 @@ def test_configfile_adds_a_sweep_and_jobs_grow_with_chunks(swept, tmp_path):
             {"sweeps": {"line": {"axes": {"n_c": {"start": 0.3, "stop": 0.6, "num": 40}}, "chunk_size": 40}}}
         )
     )
-    jobs = planned_jobs_for(swept, "sweeps", "--configfile", str(extra))  # --configfile takes 1+ files
+    jobs = planned_jobs(swept, "sweeps", "--configfile", str(extra))  # --configfile takes 1+ files
     assert jobs["sweep_chunk"] == 1  # 40 points, one chunk job
     smk(swept, "sweeps", "--configfile", str(extra))
     pd = xr.load_dataset(swept / "results/sweeps/line/phase_diagram.nc")
@@ -333,7 +319,7 @@ def test_configfile_adds_a_sweep_and_jobs_grow_with_chunks(swept, tmp_path):
 @pytest.mark.parametrize(
     "sweep, fragment",
     [
-        ({"axes": {"n_c": [2.5]}}, "sweeps.bad.axes.n_c: value 2.5 outside the allowed range (0, 2)"),
+        ({"axes": {"n_c": [2.5]}}, "'sweeps.bad.axes.n_c': value 2.5 outside the allowed range (0, 2)"),
         ({"axes": {"n_c": [0.4]}, "chunk_size": 0}, "sweeps.bad.chunk_size"),
         ({"axes": {"nc": [0.4]}}, "sweeps.bad.axes"),
     ],

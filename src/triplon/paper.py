@@ -42,6 +42,22 @@ def _theta(points: int, stop: float) -> np.ndarray:
     return np.linspace(0.0, stop, int(points))
 
 
+def _theta_coord(theta):
+    """The pocket-centred angle as a labelled coordinate."""
+    return (
+        "theta",
+        theta,
+        {"units": "rad", "long_name": "pocket-centred angle", "comment": THETA_CONVENTION},
+    )
+
+
+def _pairing_point(params, n_c, lam, omega, numerics):
+    """Fermi level, shell quadratures and V (from lambda) at one filling."""
+    fl = fermi_level(n_c=n_c, params=params)
+    shells = prepare_shells(fl.mu, omega, params, **(numerics or {}))
+    return fl, shells, V_from_lam(lam, fl.dos["alpha"], fl.dos["beta"])
+
+
 def band_path_dataset(params: BandParams, mu: float, points_per_unit: int = 60) -> xr.Dataset:
     """xi_alpha, xi_beta along Γ–X–M–Γ (Fig. 2a)."""
     path, x = bands_on_path(params, mu, points_per_unit)
@@ -88,11 +104,7 @@ def fermi_surface_dataset(params: BandParams, mu: float, theta_points: int = 361
         },
         coords={
             "band": BAND_COORD,
-            "theta": (
-                "theta",
-                theta,
-                {"units": "rad", "long_name": "pocket-centred angle", "comment": THETA_CONVENTION},
-            ),
+            "theta": _theta_coord(theta),
         },
         attrs={
             "pocket_centres": ",".join(centres),
@@ -149,7 +161,7 @@ def gap_structure_dataset(
     alpha gap at theta = 0.
     """
     numerics = numerics or {}
-    fl = fermi_level(n_c=n_c, params=params)
+    fl, shells, V = _pairing_point(params, n_c, lam, omega, numerics)
     theta = _theta(theta_points, np.pi / 2)
     eta2 = {}
     for b in BANDS:
@@ -166,8 +178,6 @@ def gap_structure_dataset(
         "beta": gap_eq16(eta2["beta"], 1.0, fl.dos_eta2["alpha"], Na, k2),
     }
     norm16 = eq16["alpha"][0]
-    shells = prepare_shells(fl.mu, omega, params, **numerics)
-    V = V_from_lam(lam, Na, Nb)
     full = solve_full(shells, V, kappa)
     if not full.converged:
         raise RuntimeError(f"full gap solution did not converge: {full.status}")
@@ -204,11 +214,7 @@ def gap_structure_dataset(
         },
         coords={
             "band": BAND_COORD,
-            "theta": (
-                "theta",
-                theta,
-                {"units": "rad", "long_name": "pocket-centred angle", "comment": THETA_CONVENTION},
-            ),
+            "theta": _theta_coord(theta),
         },
         attrs={
             "mu": fl.mu,
@@ -244,9 +250,7 @@ def gap_temperature_dataset(
 ) -> xr.Dataset:
     """Diagonal gaps |A_b(T)| from the full finite-T solution, T from 0 to 1.1 T_c (Fig. 6)."""
     numerics = numerics or {}
-    fl = fermi_level(n_c=n_c, params=params)
-    shells = prepare_shells(fl.mu, omega, params, **numerics)
-    V = V_from_lam(lam, fl.dos["alpha"], fl.dos["beta"])
+    fl, shells, V = _pairing_point(params, n_c, lam, omega, numerics)
     tc = tc_s_wave(shells, V, kappa * kappa)
     # denser near T_c where the gap closes as sqrt(T_c - T)
     u = np.linspace(0.0, 1.0, int(points))
