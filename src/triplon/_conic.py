@@ -119,7 +119,7 @@ def breakpoints(quad: Quadratic, mu: float) -> np.ndarray:
 def cx_nodes(quad: Quadratic, mu: float, n: int):
     """Nodes cx and weights w with ∫_{-1}^{1} g(cx) dcx / sqrt(1 - cx^2) ≈ Σ w g(cx).
 
-    Also returns 1 - cx and 1 + cx computed without cancellation.
+    1 - cx and 1 + cx in the weights are computed without cancellation.
     """
     s2, c2, jac = _gauss_cos_nodes(int(n))
     bp = breakpoints(quad, mu)
@@ -129,7 +129,7 @@ def cx_nodes(quad: Quadratic, mu: float, n: int):
     one_minus = (1.0 - b) + h * c2
     one_plus = (1.0 + a) + h * s2
     w = h * jac / np.sqrt(one_minus * one_plus)
-    return cx.ravel(), w.ravel(), one_minus.ravel(), one_plus.ravel()
+    return cx.ravel(), w.ravel()
 
 
 def _cy_roots(quad: Quadratic, cx: np.ndarray, mu: float):
@@ -156,7 +156,7 @@ def fermi_line_nodes(quad: Quadratic, mu: float, n: int = 48):
     w : ndarray
         Weights such that <f delta(xi)>_BZ ≈ Σ w f(cx, cy) (1/eV).
     """
-    cx, wx, _, _ = cx_nodes(quad, mu, n)
+    cx, wx = cx_nodes(quad, mu, n)
     r1, r2, sd = _cy_roots(quad, cx, mu)
     out_cx, out_cy, out_w = [], [], []
     for r in (r1, r2):
@@ -171,7 +171,7 @@ def fermi_line_nodes(quad: Quadratic, mu: float, n: int = 48):
 
 def occupied_fraction(quad: Quadratic, mu: float, n: int = 48) -> float:
     """Fraction of the BZ with xi < 0 (the filling per Ni of one band)."""
-    cx, wx, _, _ = cx_nodes(quad, mu, n)
+    cx, wx = cx_nodes(quad, mu, n)
     r1, r2, _ = _cy_roots(quad, cx, mu)
     lo = np.full_like(cx, -1.0)
     pts = np.stack(

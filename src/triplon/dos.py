@@ -191,7 +191,6 @@ def dos_moments_triangles(
     integrated exactly. Error O(nk^-2).
     """
     x, fs = _grid_values(band, mu, params, nk, powers)
-    out = []
     corners = [(0, 0), (1, 0), (1, 1), (0, 1)]
     tris = [(0, 1, 2), (0, 2, 3)]
     vals = [np.roll(np.roll(x, -i, 0), -j, 1).ravel() for i, j in corners]
@@ -219,8 +218,7 @@ def dos_moments_triangles(
             f23 = f[:, 1] + s23 * (f[:, 2] - f[:, 1])
             fend = np.where(lower, f12, f23)
             res[i] += np.sum(g * 0.5 * (f13 + fend))
-    out = res
-    return out
+    return res
 
 
 __all__ = [

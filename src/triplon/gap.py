@@ -302,10 +302,8 @@ def _initial_guess(shells, V, kappa2, T):
 
 
 def _tanh_kernel(T):
-    def k(e):
-        return 0.5 * np.tanh(e / (2.0 * T)) / e
-
-    return k
+    """The linearised kernel tanh(xi/2T)/(2 xi): :func:`_kernel` at Delta = 0."""
+    return lambda e: _kernel(e, 0.0, T)
 
 
 def s_wave_eigenvalue(shells, V, kappa2, T) -> float:
@@ -334,10 +332,11 @@ def d_wave_eigenvalue(shells, V, kappa_a, kappa_b, T) -> float:
     return float(V * abs(kappa_a + kappa_b) * math.sqrt(K1[0] * K1[1]))
 
 
-def critical_temperature(eigenvalue, floor: float, omega: float, xtol: float = 1e-13) -> float:
+def critical_temperature(eigenvalue, floor: float, omega: float, xtol: float = 1e-12) -> float:
     """T where a decreasing eigenvalue(T) crosses 1 (eV); 0.0 if below ``floor``.
 
-    Solved in log T by Brent's method to relative accuracy ~1e-10.
+    Solved in log T by Brent's method; ``xtol`` is the tolerance in ln T, i.e.
+    the relative accuracy of T_c.
     """
     if eigenvalue(floor) < 1.0:
         return 0.0
@@ -346,7 +345,7 @@ def critical_temperature(eigenvalue, floor: float, omega: float, xtol: float = 1
         hi *= 2.0
         if hi > 1e3:
             raise RuntimeError("eigenvalue stays above 1 at T = 1000 eV")
-    lt = brentq(lambda lt: eigenvalue(math.exp(lt)) - 1.0, math.log(floor), math.log(hi), xtol=1e-12)
+    lt = brentq(lambda lt: eigenvalue(math.exp(lt)) - 1.0, math.log(floor), math.log(hi), xtol=xtol)
     return math.exp(lt)
 
 
