@@ -1,0 +1,79 @@
+"""Caveat flags and critical fillings (triplon.caveats)."""
+
+import math
+
+import numpy as np
+import pytest
+
+from triplon.caveats import (
+    FLAGS,
+    KELVIN_PER_EV,
+    critical_fillings,
+    describe,
+    flag_attrs,
+    point_flags,
+    van_hove_distance,
+)
+from triplon.dos import fermi_level
+from triplon.fermi import mu_from_n_c
+
+
+def test_kelvin_from_boltzmann_constant():
+    assert KELVIN_PER_EV * 8.617333262e-5 == pytest.approx(1.0, rel=1e-15)
+
+
+def test_critical_fillings_of_the_paper_bands():
+    crit = critical_fillings()
+    kinds = [(c.band, c.kind) for c in crit]
+    assert kinds == [("beta", "Lifshitz"), ("beta", "van Hove"), ("alpha", "van Hove")]
+    for c in crit:  # mu at that filling is the critical energy itself
+        assert mu_from_n_c(c.n_c) == pytest.approx(c.energy, abs=1e-9)
+
+
+def test_van_hove_filling_is_a_log_peak_of_N():
+    vh = next(c for c in critical_fillings() if c.kind == "van Hove" and c.band == "beta")
+    dos = [fermi_level(n_c=vh.n_c + d).dos["beta"] for d in (1e-2, 1e-3, 1e-4)]
+    steps = np.diff(dos)  # logarithmic divergence: equal steps per decade
+    assert dos[0] < dos[1] < dos[2]
+    assert steps[1] == pytest.approx(steps[0], rel=0.1)
+
+
+def test_lifshitz_filling_is_a_step_of_N():
+    lif = next(c for c in critical_fillings() if c.kind == "Lifshitz")
+    below = fermi_level(n_c=lif.n_c - 1e-6).dos["beta"]
+    above = fermi_level(n_c=lif.n_c + 1e-6).dos["beta"]
+    # two pockets at X (and Y) appear: N jumps by 2 x m*/(2 pi) of the parabolic X pocket
+    assert above - below > 0.05 * below
+
+
+def test_van_hove_distance():
+    vh = next(c.n_c for c in critical_fillings() if c.kind == "van Hove")
+    assert van_hove_distance(vh + 0.003) == pytest.approx(0.003, abs=1e-12)
+    assert van_hove_distance(0.45) > 0.15
+
+
+@pytest.mark.parametrize(
+    "kwargs, bit",
+    [
+        ({"Tc": 0.004, "omega": 0.003}, 1),
+        ({"gap_max": 0.31, "omega": 0.3}, 2),
+        ({"lam": 2.0}, 4),
+        ({"lam": 0.5, "validity_eq18": 2.5}, 8),
+        ({"d_wave_leads": True}, 16),
+        ({"van_hove_distance": 0.001}, 32),
+        ({"Tc": 301 / KELVIN_PER_EV, "omega": 1.0}, 64),
+    ],
+)
+def test_each_flag(kwargs, bit):
+    assert point_flags(**kwargs) == bit
+    assert describe(bit) == [FLAGS[bit][1]]
+
+
+def test_nan_sets_no_flag():
+    assert point_flags(Tc=math.nan, omega=0.3, gap_max=math.nan, lam=math.nan, validity_eq18=math.nan) == 0
+    assert describe(0) == []
+
+
+def test_flag_attrs_are_cf_style():
+    a = flag_attrs()
+    assert len(a["flag_masks"]) == len(a["flag_meanings"].split()) == len(FLAGS)
