@@ -774,7 +774,7 @@ def sweep_figure_plot(ds: xr.Dataset, fig: dict, plt):
         f.legend(
             handles=handles,
             loc="outside lower center",
-            ncol=min(len(handles), 4),
+            ncol=min(len(handles), 2 if n <= 2 else 4),
             frameon=False,
             fontsize=7,
         )
