@@ -204,8 +204,7 @@ def fig2a_plot(ds, plt):
     for x in pos[1:-1]:
         ax.axvline(x, color="0.6", lw=0.6)
     mu = _p(ds, "mu")
-    ef = r"$E_F$ ($\xi=0$" + (rf", $\mu={_num(mu)}$ eV)" if mu is not None else ")")
-    ax.axhline(0, color="k", lw=0.7, ls="--", label=ef)
+    ax.axhline(0, color="k", lw=0.7, ls="--", label=r"$E_F$ ($\xi=0$)")
     ax.set_xticks(pos, [TICK_LABELS.get(t, t) for t in labels])
     ax.set_xlim(pos[0], pos[-1])
     ax.set_ylabel(r"$\xi_{\mathbf{k}}=\varepsilon_{\mathbf{k}}-\mu$ (eV)")
