@@ -13,6 +13,7 @@ import numpy as np
 import xarray as xr
 
 from triplon.bands import bands_on_path, eta
+from triplon.caveats import KELVIN_PER_EV, critical_fillings
 from triplon.dataset import REFERENCE, var, with_provenance
 from triplon.dos import fermi_level
 from triplon.fermi import fermi_contour, find_pockets
@@ -35,6 +36,7 @@ THETA_CONVENTION = (
     "M for a hole pocket), theta = 0 along +kx (zone axis, antinode), "
     "theta = pi/4 along the diagonal (eta = 0)"
 )
+S_PM = "s+- state: Delta_alpha > 0 and Delta_beta < 0 (the overall sign is a gauge choice)"
 BAND_COORD = ("band", list(BANDS), {"long_name": "conduction band (alpha antibonding, beta bonding)"})
 
 
@@ -56,6 +58,99 @@ def _pairing_point(params, n_c, lam, omega, numerics):
     fl = fermi_level(n_c=n_c, params=params)
     shells = prepare_shells(fl.mu, omega, params, **(numerics or {}))
     return fl, shells, V_from_lam(lam, fl.dos["alpha"], fl.dos["beta"])
+
+
+CRITICAL_DELTA = 1e-9
+"""Half-width (electrons per Ni) of the pair of points that brackets a critical filling."""
+
+N_C_GRID = (
+    "non-uniform: the uniform grid {start, stop, num} plus, inside it, n_c +- 1e-9 around every "
+    "critical filling n_crit (triplon.caveats.critical_fillings; a Lifshitz step of N is drawn "
+    "vertical), n_crit itself for band edges and Lifshitz points, and points at geometric distances "
+    "1e-9 ... grid step (3 per decade) on both sides of each van Hove filling, where N diverges "
+    "logarithmically (n_crit itself is left out there)"
+)
+
+
+def n_c_grid(
+    start: float, stop: float, num: int, params: BandParams | None = None
+) -> tuple[np.ndarray, list]:
+    """Fillings of Figs. 3a, 4a: a uniform grid refined at the critical fillings.
+
+    Parameters
+    ----------
+    start, stop, num :
+        The uniform grid (electrons per Ni), as ``paper.n_c_grid`` of the configuration.
+    params : BandParams, optional
+
+    Returns
+    -------
+    n_c : numpy.ndarray
+        Sorted, unique fillings. Every critical filling c in (start, stop) is
+        bracketed by c +- :data:`CRITICAL_DELTA`; a Lifshitz or band-edge filling
+        is included itself; a van Hove filling (where N is infinite) is not, but
+        gets c +- d for d geometric from :data:`CRITICAL_DELTA` to the uniform step.
+    critical : list of triplon.caveats.CriticalFilling
+        The critical fillings inside (start, stop).
+    """
+    uniform = np.round(np.linspace(start, stop, int(num)), 10)
+    step = (stop - start) / max(int(num) - 1, 1)
+    critical = [c for c in critical_fillings(params) if start < c.n_c < stop]
+    extra = []
+    for c in critical:
+        extra += [c.n_c - CRITICAL_DELTA, c.n_c + CRITICAL_DELTA]
+        if c.kind != "van Hove":  # N is infinite at a van Hove filling itself
+            extra.append(c.n_c)
+        else:
+            decades = max(np.log10(step / CRITICAL_DELTA), 1.0)
+            d = np.geomspace(CRITICAL_DELTA, step, int(np.ceil(3 * decades)) + 1)[1:-1]
+            extra += list(c.n_c - d) + list(c.n_c + d)
+    extra = [x for x in extra if start < x < stop]
+    # drop uniform points closer than 1e-12 to an inserted one (keeps the grid strictly increasing)
+    grid = np.sort(np.concatenate([uniform, extra]))
+    keep = np.concatenate([[True], np.diff(grid) > 1e-12])
+    return grid[keep], critical
+
+
+def critical_fillings_dataset(critical) -> dict:
+    """Variables ``n_c_critical`` (dim ``critical``) with band, kind and energy as coordinates."""
+    return {
+        "data_vars": {
+            "n_c_critical": var(
+                ("critical",),
+                [c.n_c for c in critical],
+                "1",
+                "critical filling: a Fermi sheet changes topology (Lifshitz) or N diverges (van Hove)",
+            )
+        },
+        "coords": {
+            "critical_band": ("critical", [c.band for c in critical], {"long_name": "band"}),
+            "critical_kind": (
+                "critical",
+                [c.kind for c in critical],
+                {"long_name": "kind of critical point"},
+            ),
+            "critical_energy": (
+                "critical",
+                [c.energy for c in critical],
+                {"units": "eV", "long_name": "critical energy (band edge, extremum or saddle)"},
+            ),
+        },
+    }
+
+
+def dos_table(start: float, stop: float, num: int, params: BandParams, nodes: int) -> xr.Dataset:
+    """The Fermi-level table of Figs. 3a, 4a on :func:`n_c_grid`, with the critical fillings."""
+    from triplon.dataset import dos_table_dataset
+
+    grid, critical = n_c_grid(start, stop, num, params)
+    ds = dos_table_dataset(grid, params, n=nodes)
+    parts = critical_fillings_dataset(critical)
+    ds = ds.assign_coords(parts["coords"]).assign(parts["data_vars"])
+    ds["n_c"].attrs["grid"] = N_C_GRID
+    ds.attrs["n_c_grid"] = N_C_GRID
+    ds.attrs["n_c_grid_uniform"] = [float(start), float(stop), int(num)]
+    return ds
 
 
 def band_path_dataset(params: BandParams, mu: float, points_per_unit: int = 60) -> xr.Dataset:
@@ -173,15 +268,15 @@ def gap_structure_dataset(
     Na, Nb = fl.dos["alpha"], fl.dos["beta"]
     ratio18 = float(gap_ratio_eq18(Nb / Na, lam))
     k2 = kappa * kappa
-    eq16 = {
+    eq16 = {  # Eq. 16 gives magnitudes; the s+- state has sign(Delta_beta) = -sign(Delta_alpha)
         "alpha": gap_eq16(eta2["alpha"], ratio18, fl.dos_eta2["beta"], Nb, k2),
-        "beta": gap_eq16(eta2["beta"], 1.0, fl.dos_eta2["alpha"], Na, k2),
+        "beta": -gap_eq16(eta2["beta"], 1.0, fl.dos_eta2["alpha"], Na, k2),
     }
     norm16 = eq16["alpha"][0]
     full = solve_full(shells, V, kappa)
     if not full.converged:
         raise RuntimeError(f"full gap solution did not converge: {full.status}")
-    g_full = {b: np.abs(full.gap(b, eta2[b])) for b in BANDS}
+    g_full = {b: full.gap(b, eta2[b]) for b in BANDS}  # signed: s+- has Delta_beta < 0
     norm_full = g_full["alpha"][0]
     ds = xr.Dataset(
         {
@@ -189,19 +284,22 @@ def gap_structure_dataset(
                 ("band", "theta"),
                 [eq16[b] / norm16 for b in BANDS],
                 "1",
-                "gap Delta(theta)/Delta_alpha(theta=0) from Eqs. 16 and 18",
+                "signed gap Delta(theta)/Delta_alpha(theta=0) from Eqs. 16 and 18",
+                comment=S_PM,
             ),
             "gap_eq16": var(
                 ("band", "theta"),
                 [eq16[b] / norm16 for b in BANDS],
                 "1",
-                "gap Delta(theta)/Delta_alpha(theta=0) from Eqs. 16 and 18",
+                "signed gap Delta(theta)/Delta_alpha(theta=0) from Eqs. 16 and 18",
+                comment=S_PM,
             ),
             "gap_full": var(
                 ("band", "theta"),
                 [g_full[b] / norm_full for b in BANDS],
                 "1",
-                "gap |A + B eta^2|/Delta_alpha(theta=0) from the full solution of Eq. 15",
+                "signed gap (A + B eta^2)/Delta_alpha(theta=0) from the full solution of Eq. 15",
+                comment=S_PM,
             ),
             "eta2_F": var(("band", "theta"), [eta2[b] for b in BANDS], "1", "eta_k^2 on the Fermi line"),
             "A": var(
@@ -239,6 +337,26 @@ def gap_structure_dataset(
     )
 
 
+T_GRID = (
+    "T = T_c (1 - s^2), s uniform in [0, 1] (dense near T_c, where Delta ~ sqrt(1 - T/T_c)), "
+    "then 4 points to 1.1 T_c"
+)
+
+
+def temperature_grid(tc: float, points: int = 41) -> np.ndarray:
+    """Temperatures of Fig. 6 (eV): ``points - 4`` values T_c (1 - s^2), s uniform, then 4 above T_c.
+
+    Near T_c the gap closes as sqrt(1 - T/T_c) = s, so uniform s gives equal gap
+    steps; T = 0 and T = T_c are included.
+    """
+    points = int(points)
+    if points < 6:
+        raise ValueError(f"paper.temperature_points: at least 6 needed, got {points}")
+    s = np.linspace(1.0, 0.0, points - 4)
+    above = 1.0 + 0.025 * np.arange(1, 5)
+    return tc * np.concatenate([1.0 - s * s, above])
+
+
 def gap_temperature_dataset(
     params: BandParams,
     n_c: float,
@@ -248,21 +366,34 @@ def gap_temperature_dataset(
     points: int = 41,
     numerics: dict | None = None,
 ) -> xr.Dataset:
-    """Diagonal gaps |A_b(T)| from the full finite-T solution, T from 0 to 1.1 T_c (Fig. 6)."""
+    """Signed diagonal gaps A_b(T) from the full finite-T solution, T from 0 to 1.1 T_c (Fig. 6).
+
+    The temperatures are :func:`temperature_grid`: T = T_c (1 - s^2) with s
+    uniform below T_c, so that Delta ~ sqrt(1 - T/T_c) ~ s changes by equal
+    steps near T_c, plus four points up to 1.1 T_c. The sign is fixed by
+    Delta_alpha > 0 (s+-: Delta_beta < 0).
+    """
     numerics = numerics or {}
     fl, shells, V = _pairing_point(params, n_c, lam, omega, numerics)
     tc = tc_s_wave(shells, V, kappa * kappa)
-    # denser near T_c where the gap closes as sqrt(T_c - T)
-    u = np.linspace(0.0, 1.0, int(points))
-    T = tc * np.concatenate([1.0 - (1.0 - u[:-5]) ** 2, [1.0 + 0.025 * i for i in range(5)]])
+    T = temperature_grid(tc, points)
     with warnings.catch_warnings():
         warnings.simplefilter("error", GapWarning)
         sols = gap_vs_temperature(shells, V, kappa, temperatures=T, tc=tc)
-    gaps = np.array([[abs(s.A_alpha) for s in sols], [abs(s.A_beta) for s in sols]])
+    sign = [1.0 if s.A_alpha >= 0 else -1.0 for s in sols]
+    gaps = np.array([[g * s.A_alpha for g, s in zip(sign, sols)], [g * s.A_beta for g, s in zip(sign, sols)]])
     ds = xr.Dataset(
-        {"gap": var(("band", "T"), gaps, "eV", "diagonal gap |Delta_b(theta = pi/4)| = |A_b|")},
+        {
+            "gap": var(
+                ("band", "T"),
+                gaps,
+                "eV",
+                "signed diagonal gap Delta_b(theta = pi/4) = A_b",
+                comment=S_PM,
+            )
+        },
         coords={"band": BAND_COORD, "T": ("T", T, {"units": "eV", "long_name": "temperature k_B T"})},
-        attrs={"Tc": tc, "Tc_kelvin": tc * 11604.518, "V": V, "mu": fl.mu},
+        attrs={"Tc": tc, "Tc_kelvin": tc * KELVIN_PER_EV, "V": V, "mu": fl.mu, "T_grid": T_GRID},
     )
     return with_provenance(
         ds,
@@ -281,6 +412,10 @@ def gap_temperature_dataset(
 
 __all__ = [
     "REFERENCE",
+    "critical_fillings_dataset",
+    "dos_table",
+    "n_c_grid",
+    "temperature_grid",
     "band_path_dataset",
     "fermi_surface_dataset",
     "gap_ratio_dataset",

@@ -1,5 +1,5 @@
 rule dos_table:
-    """mu, fillings, N, Ñ and the eta^4 moment of both bands against n_c (Figs. 3a, 4a)."""
+    """mu, fillings, N, Ñ, eta^4 moment against n_c, refined at critical fillings (Figs. 3a, 4a)."""
     output:
         "results/paper/dos.nc",
     log:

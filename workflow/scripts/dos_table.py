@@ -1,14 +1,18 @@
-"""Rule script: tabulate mu, fillings, N, Ñ against n_c (results/paper/dos.nc)."""
+"""Rule script: tabulate mu, fillings, N, Ñ against n_c (results/paper/dos.nc).
+
+The n_c grid is the configured uniform grid refined at the critical fillings
+(triplon.paper.n_c_grid); the file's attribute ``n_c_grid`` says how.
+"""
 
 import sys
 
 sys.stderr = open(snakemake.log[0], "w")  # noqa: F821, SIM115 (the rule's log)
 
-import numpy as np
-
-from triplon.dataset import dos_table_dataset, to_netcdf
+from triplon.dataset import to_netcdf
+from triplon.paper import dos_table
 from triplon.params import BandParams
 
 p = snakemake.params  # noqa: F821
-n_c = np.round(np.linspace(p.grid["start"], p.grid["stop"], p.grid["num"]), 10)
-to_netcdf(dos_table_dataset(n_c, BandParams(**p.model), n=p.nodes), snakemake.output[0], rule=snakemake.rule)  # noqa: F821
+g = p.grid
+ds = dos_table(g["start"], g["stop"], g["num"], BandParams(**p.model), p.nodes)
+to_netcdf(ds, snakemake.output[0], rule=snakemake.rule)  # noqa: F821
