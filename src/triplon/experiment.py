@@ -645,6 +645,14 @@ class FitResult:
         )
         pulls = ", ".join(f"{o.quantity} {r:+.2f}" for o, r in zip(self.spec.obs, self.residuals))
         text += f"; pulls: {pulls}"
+        edge = []
+        for n, lo, hi in self.spec.free:
+            tol = 1e-6 * (hi - lo)
+            if self.best[n] <= lo + tol or self.best[n] >= hi - tol:
+                side = "lower" if self.best[n] <= lo + tol else "upper"
+                edge.append(f"{n} = {self.best[n]:.4g} at its {side} bound")
+        if edge:
+            text += "; best fit on the box edge: " + ", ".join(edge)
         m = measured_gap2_tc(self.spec.obs)
         if m is not None and "gap2_Tc_max_alpha" in self.reach:
             lo, hi = self.reach["gap2_Tc_max_alpha"]
@@ -864,7 +872,8 @@ def run_fit(
         xm = list(best_x)
         for j, k in zip(map_idx, idx):
             xm[j] = float(map_values[j][k])
-        cmap[idx] = obj.chi2(xm)
+        r = obj.residuals(xm)
+        cmap[idx] = np.nan if np.any(r == PENALTY) else float(np.sum(r**2))
     if np.nanmin(cmap) < best_c - 1e-9:  # a better point on the map: restart there (should not happen)
         k = np.unravel_index(np.nanargmin(cmap), shape)
         xm = list(best_x)
@@ -892,6 +901,18 @@ def run_fit(
     )
 
 
+def fit_figure_names(config: dict, name: str) -> list[str]:
+    """Figures of one fit: the chi2 map and summary, plus gap figures when gaps are fitted."""
+    spec = config["fit"][name]
+    entry = config["experiments"][spec["experiment"]]
+    chosen = spec.get("observables")
+    quantities = [o["quantity"] for o in entry["observables"] if chosen is None or o["quantity"] in chosen]
+    names = ["chi2_map", "summary"]
+    if any(q not in FILLING_ONLY for q in quantities):
+        names += ["gap_distribution"]
+    return names
+
+
 PAPER_POINT = {"n_c": 0.45, "lam": 0.5, "kappa": 0.75, "omega": 0.3}
 """The paper's parameter point (Figs. 4b, 5; PHYSICS.md §5)."""
 
@@ -900,7 +921,8 @@ def fit_dataset(result: FitResult, numerics: dict | None = None):
     """The fit as a labelled Dataset (``results/experiments/<fit>/fit.nc``).
 
     Variables: one scalar per free parameter (named as the parameter, attribute
-    ``bounds``), ``chi2``, ``dof``, ``p_value``; along ``observable`` the
+    ``fit_bounds`` = [lo, hi]; ``bounds`` is reserved by CF), ``chi2``, ``dof``,
+    ``p_value``; along ``observable`` the
     ``measured``, ``sigma``, ``model`` values (canonical units per observable,
     listed in ``observable_units``) and the ``pull``; ``chi2_map`` over
     ``<p1>_map``, ``<p2>_map`` (other free parameters at the best fit).
@@ -914,7 +936,7 @@ def fit_dataset(result: FitResult, numerics: dict | None = None):
     data = {}
     for name, lo, hi in spec.free:
         units, long_name = PARAMETERS[name][4], PARAMETERS[name][5]
-        data[name] = var((), result.best[name], units, f"best fit: {long_name}", bounds=[lo, hi])
+        data[name] = var((), result.best[name], units, f"best fit: {long_name}", fit_bounds=[lo, hi])
     data["chi2"] = var((), result.chi2, "1", "chi2 = sum((model - measured)/sigma)^2 at the best fit")
     data["dof"] = var(
         (), np.int64(result.dof), "1", "degrees of freedom: two-sided observables - free parameters"
