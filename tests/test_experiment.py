@@ -356,4 +356,4 @@ def test_experiments_rule(tmp_path):
     r = subprocess.run(
         [snakemake, "--cores", "2", "--dry-run", "experiments"], cwd=project, capture_output=True, text=True
     )
-    assert "Nothing to be done" in r.stdout
+    assert "Nothing to be done" in r.stdout, r.stdout[-2000:]
