@@ -410,14 +410,28 @@ def _fit_errors(name, spec, experiments) -> list[str]:
     if not isinstance(spec, dict):
         return [*errors, f"config key '{where}': must be a mapping (rule: type)"]
     exp = spec.get("experiment")
-    if exp not in experiments:
+    names_ = exp if isinstance(exp, list) else [exp]
+    entry = None
+    unknown = [e for e in names_ if not isinstance(e, str) or e not in experiments]
+    if unknown or not names_:
         errors.append(
-            f"config key '{_key(where, 'experiment')}': unknown experiment {exp!r}; "
+            f"config key '{_key(where, 'experiment')}': "
+            f"unknown experiment {unknown[0] if unknown else exp!r}; "
             f"allowed: {', '.join(map(str, experiments)) or '(none defined)'} (rule: enum)"
         )
-        entry = None
-    else:
-        entry = experiments[exp]
+    elif all(isinstance(experiments[e], dict) for e in names_):
+        entry = combined_entry(experiments, names_)
+        seen = {}
+        for e in names_:
+            for o in experiments[e].get("observables") or []:
+                q = o.get("quantity") if isinstance(o, dict) else None
+                if q in seen and seen[q] != e:
+                    errors.append(
+                        f"config key '{_key(where, 'experiment')}': "
+                        f"{q} is measured by both {seen[q]} and {e}; "
+                        "a joint fit takes each quantity once (rule: unique)"
+                    )
+                seen.setdefault(q, e)
     known = (
         [o.get("quantity") for o in entry.get("observables", []) if isinstance(o, dict)]
         if isinstance(entry, dict)
@@ -560,10 +574,10 @@ class FitSpec:
         if errors:
             raise ExperimentError("; ".join(errors))
         spec = config["fit"][name]
-        entry = config["experiments"][spec["experiment"]]
+        entry = combined_entry(config["experiments"], spec["experiment"])
         return cls(
             name=name,
-            experiment=spec["experiment"],
+            experiment="+".join(fit_experiments(config, name)),
             entry=entry,
             obs=observables(entry, spec.get("observables")),
             free=[(f["name"], float(f["bounds"][0]), float(f["bounds"][1])) for f in spec["free"]],
@@ -659,7 +673,7 @@ class FitResult:
             text += (
                 f"; 2 max|Delta_alpha|/k_B T_c: measured {m:.3g}, "
                 f"model {self.model['gap2_Tc_max_alpha']:.3g} "
-                f"at the best fit, at most {hi:.3g} anywhere in the box"
+                f"at the best fit, at most {hi:.3g} over the {self.evaluations} points evaluated in the box"
             )
         if "gap_max_ratio" in self.reach and any(o.quantity.startswith("gap_max") for o in self.spec.obs):
             lo, hi = self.reach["gap_max_ratio"]
@@ -667,7 +681,7 @@ class FitResult:
             if mr is not None:
                 text += (
                     f"; gap_max_alpha/gap_max_beta: measured {mr:.3g}, "
-                    f"model range in the box [{lo:.3g}, {hi:.3g}]"
+                    f"model range over the points evaluated [{lo:.3g}, {hi:.3g}]"
                 )
         return text
 
@@ -901,10 +915,30 @@ def run_fit(
     )
 
 
+def combined_entry(experiments: dict, names) -> dict:
+    """One catalogue entry, or the union of several (a joint fit of independent measurements)."""
+    names = names if isinstance(names, list) else [names]
+    if len(names) == 1:
+        return experiments[names[0]]
+    entries = [experiments[n] for n in names]
+    return {
+        "citation": "; ".join(e["citation"] for e in entries),
+        "material": "; ".join(e["material"] for e in entries),
+        "method": "; ".join(e["method"] for e in entries),
+        "observables": [o for e in entries for o in e["observables"]],
+    }
+
+
+def fit_experiments(config: dict, name: str) -> dict:
+    """{experiment name: catalogue entry} of the experiments a fit uses."""
+    exp = config["fit"][name]["experiment"]
+    return {e: config["experiments"][e] for e in (exp if isinstance(exp, list) else [exp])}
+
+
 def fit_figure_names(config: dict, name: str) -> list[str]:
     """Figures of one fit: the chi2 map and summary, plus gap figures when gaps are fitted."""
     spec = config["fit"][name]
-    entry = config["experiments"][spec["experiment"]]
+    entry = combined_entry(config["experiments"], spec["experiment"])
     chosen = spec.get("observables")
     quantities = [o["quantity"] for o in entry["observables"] if chosen is None or o["quantity"] in chosen]
     names = ["chi2_map", "summary"]

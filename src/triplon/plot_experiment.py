@@ -311,6 +311,13 @@ def summary_data(fit: xr.Dataset) -> xr.Dataset:
         ds[v] = fit[v]
     ds.attrs["fixed_text"] = _fixed_text(fit, list(best))
     ds.attrs["consistent"] = int(fit.attrs["consistent"])
+    model = json.loads(fit.attrs["best_fit_quantities"])
+    reach = json.loads(fit.attrs["model_reach"])
+    if "measured_gap2_Tc_max_alpha" in fit.attrs and "gap2_Tc_max_alpha" in reach:
+        ds.attrs["gap2_Tc_line"] = (
+            f"2max|D_a|/kTc: measured {fit.attrs['measured_gap2_Tc_max_alpha']:.3g}, "
+            f"fit {model['gap2_Tc_max_alpha']:.3g}, largest seen {reach['gap2_Tc_max_alpha'][1]:.3g}"
+        )
     return _figure_dataset(ds, f"Summary of fit '{fit.attrs['param_fit']}'", fit)
 
 
@@ -338,7 +345,7 @@ def summary_plot(ds: xr.Dataset, plt):
     ax.legend(
         handles=[
             Patch(color="0.8", label=r"$\pm1\sigma$"),
-            Patch(color="0.9", label=r"$\pm2\sigma$"),
+            Patch(facecolor="0.9", edgecolor="0.6", lw=0.5, label=r"$\pm2\sigma$"),
             Patch(color="#1f4fbf", label=r"$|$pull$|\leq2$"),
             Patch(color="#c8102e", label=r"$|$pull$|>2$"),
         ],
@@ -357,6 +364,8 @@ def summary_plot(ds: xr.Dataset, plt):
         + ("" if int(ds.dof) >= 1 else " (1 dof)")
     )
     lines.append("verdict: " + ("consistent" if ds.attrs["consistent"] else "in tension"))
+    if "gap2_Tc_line" in ds.attrs:
+        lines.append(ds.attrs["gap2_Tc_line"])
     for o in obs:
         u = str(ds.observable_units.sel(observable=o).values)
         unit = "" if u == "1" else f" {u}"

@@ -1,4 +1,4 @@
-from triplon.experiment import fit_figure_names
+from triplon.experiment import fit_experiments, fit_figure_names
 
 # figures of each fit (a fit of fillings only has no gap figures)
 EXPERIMENT_FIGURES = {
@@ -27,7 +27,7 @@ rule experiment_fit:
     params:
         code=TRIPLON,
         spec=lambda wc: config["fit"][wc.fit],
-        experiment=lambda wc: config["experiments"][config["fit"][wc.fit]["experiment"]],
+        experiments=lambda wc: fit_experiments(config, wc.fit),
         numerics=config["numerics"],
     script:
         "../scripts/experiment_fit.py"

@@ -9,7 +9,7 @@ from triplon.experiment import FitSpec, fit_dataset, run_fit
 
 sm = snakemake  # noqa: F821
 name, spec = sm.wildcards.fit, dict(sm.params.spec)
-config = {"experiments": {spec["experiment"]: dict(sm.params.experiment)}, "fit": {name: spec}}
+config = {"experiments": dict(sm.params.experiments), "fit": {name: spec}}
 numerics = dict(sm.params.numerics)
 result = run_fit(FitSpec.from_config(name, config), numerics, log=lambda m: print(m, file=sys.stderr))
 ds = fit_dataset(result, numerics)
