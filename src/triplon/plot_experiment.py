@@ -119,15 +119,16 @@ def chi2_map_plot(ds: xr.Dataset, plt):
     if len(axes) == 1:
         fig, ax = plt.subplots(figsize=(WIDTH, 2.6))
         x = ds[f"{axes[0]}_map"].values
-        ax.plot(x, c.values, color="k", label=r"$\chi^2$")
+        floor = 1e-3  # exact fits reach chi2 ~ 1e-30: drawn at this floor
+        ax.plot(x, np.maximum(c.values, floor), color="k", label=r"$\chi^2$ (floored at $10^{-3}$)")
         ax.plot(
             float(ds[f"best_{axes[0]}"]),
-            float(ds["chi2"]),
+            max(float(ds["chi2"]), floor),
             "*",
             color="gold",
             mec="k",
             ms=10,
-            label="best fit",
+            label=f"best fit, $\\chi^2$ = {float(ds.chi2):.2g}",
         )
         if f"paper_{axes[0]}" in ds:
             ax.axvline(float(ds[f"paper_{axes[0]}"]), color="0.4", ls="--", lw=1.0, label="paper's point")
