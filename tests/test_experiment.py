@@ -125,6 +125,18 @@ def test_model_quantities_against_gap_summary():
     assert cache.shell_builds == 1  # kappa changes reuse the shells
 
 
+def test_gap_extremes_agree_with_the_spectrum_module():
+    """Two independent routes to the Fermi-line gap extremes: this module and triplon.spectrum."""
+    from triplon.spectrum import spectrum_point
+
+    point = {"n_c": 0.45, "lam": 0.3, "kappa": 1.2, "omega": 0.1}
+    m = model_quantities(point)
+    s = spectrum_point(n_c=0.45, lam=0.3, kappa=1.2, omega=0.1, gamma=1e-4, points=11)
+    for b in ("alpha", "beta"):
+        assert m[f"gap_max_{b}"] == pytest.approx(1e3 * getattr(s, f"gap_max_{b}"), rel=1e-6)
+        assert m[f"gap_min_{b}"] == pytest.approx(1e3 * getattr(s, f"gap_min_{b}"), rel=1e-6)
+
+
 def test_paper_fillings_match_arpes_at_paper_point():
     m = model_quantities({"n_c": 0.45}, need_gaps=False)
     assert m["n_alpha"] == pytest.approx(0.14, abs=0.005) and m["n_beta"] == pytest.approx(0.31, abs=0.005)
@@ -337,7 +349,7 @@ def test_experiments_rule(tmp_path):
     )
     assert r.returncode == 0, r.stderr[-3000:]
     for fit, figs in (
-        ("stm_fan2025", ["chi2_map", "summary", "gap_distribution"]),
+        ("stm_fan2025", ["chi2_map", "summary", "gap_distribution", "spectrum"]),
         ("arpes_sun2025", ["chi2_map", "summary"]),
     ):
         ds = xr.load_dataset(project / f"results/experiments/{fit}/fit.nc")

@@ -943,7 +943,7 @@ def fit_figure_names(config: dict, name: str) -> list[str]:
     quantities = [o["quantity"] for o in entry["observables"] if chosen is None or o["quantity"] in chosen]
     names = ["chi2_map", "summary"]
     if any(q not in FILLING_ONLY for q in quantities):
-        names += ["gap_distribution"]
+        names += ["gap_distribution", "spectrum"]
     return names
 
 

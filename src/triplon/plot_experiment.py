@@ -391,12 +391,119 @@ def summary_plot(ds: xr.Dataset, plt):
 # --------------------------------------------------------------- spectrum
 
 
+GAMMA_FRACTION = 0.03
+"""Dynes broadening of the spectrum figure: this fraction of the largest model gap."""
+
+
+def _spectrum_at(point: dict, emax: float | None, gamma: float | None):
+    """:func:`triplon.spectrum.spectrum_point` at a fit-style parameter point (T -> 0)."""
+    from triplon.params import BandParams
+    from triplon.spectrum import spectrum_point
+    from triplon.sweep import resolve_point
+
+    r = resolve_point(point)
+    kw = {"lam": r["lam"]} if "lam" in r else {"lam": None, "V": r["V"]}
+    return spectrum_point(
+        n_c=r["n_c"],
+        kappa=None,
+        kappa_a=r["kappa_a"],
+        kappa_b=r["kappa_b"],
+        omega=r["omega"],
+        T=0.0,
+        gamma=gamma,
+        emax=emax,
+        points=801,
+        params=BandParams(**r["band"]),
+        **kw,
+    )
+
+
 def spectrum_data(fit: xr.Dataset, numerics: dict) -> xr.Dataset:
-    raise NotImplementedError("spectrum figure: requires triplon.spectrum")
+    """Quasiparticle DOS (per spin, relative to the normal-state N_alpha + N_beta) at the best fit
+    and at the paper's point, Dynes broadening GAMMA_FRACTION x the largest gap, T -> 0."""
+    from triplon.params import BANDS
+
+    data, coords = {}, {}
+    meas = _measured(fit, energy_only=True)
+    points = (
+        ("best", json.loads(fit.attrs["best_fit_point"])),
+        ("paper", json.loads(fit.attrs["paper_point"])),
+    )
+    for tag, point in points:
+        m, _ = _solution(point, numerics)
+        gmax = max(m[f"gap_max_{b}"] for b in BANDS) * 1e-3  # eV
+        if not math.isfinite(gmax):
+            raise RuntimeError(f"no converged gap at the {tag} point {point}: {m['status']}")
+        top = gmax
+        if tag == "best" and meas.observable.size:
+            top = max(top, float((meas.measured + meas.sigma).max()) * 1e-3)
+        gamma = GAMMA_FRACTION * gmax
+        s = _spectrum_at(point, 1.5 * top, gamma)
+        norm = s.dos_normal_alpha + s.dos_normal_beta
+        e = f"energy_{tag}"
+        coords[e] = (e, 1e3 * s.energy, {"units": "meV", "long_name": f"energy E ({tag} point)"})
+        data[f"dos_{tag}"] = var(
+            ("band", e),
+            np.array([s.dos_alpha, s.dos_beta]) / norm,
+            "1",
+            f"quasiparticle DOS per band / (N_alpha + N_beta), {tag} point",
+        )
+        data[f"dos_total_{tag}"] = var(
+            (e,), s.dos_total / norm, "1", f"total quasiparticle DOS / normal state, {tag}"
+        )
+        data[f"gamma_{tag}"] = var((), 1e3 * gamma, "meV", f"Dynes broadening, {tag} point")
+        for b in BANDS:
+            for k in ("min", "max"):
+                data[f"gap_{k}_{b}_{tag}"] = var(
+                    (), 1e3 * getattr(s, f"gap_{k}_{b}"), "meV", f"{k} |Delta_{b}|, {tag}"
+                )
+    coords["band"] = ("band", list(BANDS), {"long_name": "conduction band"})
+    ds = xr.Dataset(data, coords=coords)
+    for v in ("measured", "sigma"):
+        ds[v] = meas[v].assign_attrs(units="meV")
+    ds.attrs["fixed_text"] = _fixed_text(fit, [])
+    ds.attrs["temperature"] = "T -> 0 (no thermal broadening)"
+    return _figure_dataset(ds, f"Quasiparticle spectra of fit '{fit.attrs['param_fit']}'", fit)
 
 
 def spectrum_plot(ds: xr.Dataset, plt):
-    raise NotImplementedError
+    from matplotlib.lines import Line2D
+    from matplotlib.patches import Patch
+
+    fig, axs = plt.subplots(1, 2, figsize=(2 * WIDTH, 2.6))
+    for ax, tag, name in ((axs[0], "best", "best fit"), (axs[1], "paper", "paper's point")):
+        e = ds[f"energy_{tag}"]
+        ax.plot(e, ds[f"dos_total_{tag}"], color="k", lw=1.2)
+        for b in ds.band.values:
+            ax.plot(e, ds[f"dos_{tag}"].sel(band=b), color=COLORS[b], lw=0.9)
+        handles = [
+            Line2D([], [], color="k", label="total"),
+            *(Line2D([], [], color=COLORS[b], lw=0.9, label=LABELS[b]) for b in ds.band.values),
+        ]
+        if tag == "best" and ds.observable.size:
+            for o in ds.observable.values:
+                o = str(o)
+                c = COLORS["alpha" if o.endswith("alpha") else "beta"]
+                mv, sv = float(ds.measured.sel(observable=o)), float(ds.sigma.sel(observable=o))
+                for sgn in (-1, 1):
+                    ax.axvspan(sgn * mv - sv, sgn * mv + sv, color=c, alpha=0.15, lw=0)
+                    ax.axvline(sgn * mv, color=c, ls=":", lw=1.0)
+            handles.append(Patch(color="0.5", alpha=0.3, label=r"measured gap (dotted) $\pm\sigma$"))
+        ax.set_xlim(float(e[0]), float(e[-1]))
+        ax.set_ylim(bottom=0)
+        ax.set_xlabel(r"$E$ (meV)")
+        ax.set_ylabel(r"$N_s(E)/(N_\alpha+N_\beta)$")
+        ax.set_title(f"{name}: Dynes $\\Gamma$ = {float(ds[f'gamma_{tag}']):.2g} meV, $T\\to0$", fontsize=7.5)
+        ax.legend(
+            handles=handles,
+            frameon=False,
+            fontsize=6.5,
+            loc="upper center",
+            bbox_to_anchor=(0.5, -0.2),
+            ncol=4,
+        )
+    fig.suptitle(f"{ds.attrs['param_fit']}: fixed {ds.attrs['fixed_text']}", fontsize=7, y=1.04)
+    return fig
 
 
 # ------------------------------------------------------------------ render
