@@ -215,6 +215,9 @@ class BandSpectralData:
         (weights 1/eV, sum N(mu + xi)).
     rule0_eta2, rule0_weight : ndarray, shape (k,)
         The same rule on the Fermi line.
+    flat_eta2, flat_weight : ndarray
+        8-node Gaussian rule in eta^2 of the Fermi line, for the smooth flat
+        continuation outside the shell.
     rule_cells, rule0_cells : tuple of ndarray
         (lower, upper) eta^2 of the cell of each rule node (midpoints between
         nodes, the line's extremes at the ends); each node's weight is spread
@@ -248,6 +251,8 @@ class BandSpectralData:
     outer_dos_eta4: np.ndarray
     rule_cells: tuple = ()
     rule0_cells: tuple = ()
+    flat_eta2: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    flat_weight: np.ndarray = field(default_factory=lambda: np.zeros(0))
 
     @property
     def centres(self) -> np.ndarray:
@@ -384,6 +389,7 @@ def prepare_band(
     else:
         ed, _, r0w = _line_bins(quad, mu, u_min, u_max, shell_bins)
         r0u, r0lo, r0hi = 0.5 * (ed[1:] + ed[:-1]), ed[:-1], ed[1:]
+    f_u, f_w = gauss_rule_of_measure(u, w, 8)
     # exact DOS outside the shell on a coarse table (only Lorentzian tails reach |E| < omega)
     out_c = centres[~inside]
     table_e = np.arange(lo, lo + nbins * h + outer_step, outer_step)
@@ -417,6 +423,8 @@ def prepare_band(
         rule0_weight=r0w,
         rule_cells=(rlo, rhi),
         rule0_cells=(r0lo, r0hi),
+        flat_eta2=f_u,
+        flat_weight=f_w,
         outer_dos=outer,
         outer_dos_eta4=outer4,
     )
@@ -484,6 +492,8 @@ def flat_band_data(
         outer_dos_eta4=outer * 3.0 / 8.0 * eta2_max**2,
         rule_cells=(np.tile(lo_c, (ns, 1)), np.tile(hi_c, (ns, 1))),
         rule0_cells=(lo_c, hi_c),
+        flat_eta2=r_u,
+        flat_weight=r_w,
     )
 
 
@@ -594,60 +604,66 @@ def _term_two(data: BandSpectralData, A: float, B: float, gamma: float, eta4: bo
     """
     h, lo, nb = data.step, data.lo, data.nbins
     xi = data.shell_xi[:, None]
-    dd = np.zeros(nb + 2)
-
-    def deposit(a, b, mass):
-        a, b = np.minimum(a, b), np.maximum(a, b)
-        width = np.maximum(b - a, 1e-9 * h)  # boxes of neighbouring xi cells tile the E axis
-        c = mass * h / width
-        for end, sign in ((0.5 * (a + b) - 0.5 * width, 1.0), (0.5 * (a + b) + 0.5 * width, -1.0)):
-            q = np.clip((end - lo) / h, 0.0, nb)
-            j = np.minimum(np.floor(q), nb - 1)
-            f = q - j
-            j = j.astype(int)
-            dd[:] += np.bincount(j.ravel(), weights=(sign * c * (1 - f)).ravel(), minlength=nb + 2)
-            dd[:] += np.bincount(j.ravel() + 1, weights=(sign * c * f).ravel(), minlength=nb + 2)
-
     xa = (data.shell_xi - 0.5 * data.shell_dxi)[:, None]
     xb = (data.shell_xi + 0.5 * data.shell_dxi)[:, None]
+    # |xi| range of each energy cell (0 if the cell contains xi = 0)
+    x2min = np.where(xa * xb < 0, 0.0, np.minimum(xa * xa, xb * xb))
+    x2max = np.maximum(xa * xa, xb * xb)
+    idx, wts = [], []
 
-    def add_rule(uu, ww, cells, sign):
-        # each cell (xi interval x eta^2 cell) is spread uniformly over its range of E
-        delta = A + B * uu
-        E = np.sqrt(xi * xi + delta * delta)
-        with np.errstate(invalid="ignore", divide="ignore"):
-            u2 = np.where(E > 0, 0.5 * (1.0 + xi / E), 0.5)
-        da, db = np.abs(A + B * cells[0]), np.abs(A + B * cells[1])
-        dmin = np.where((A + B * cells[0]) * (A + B * cells[1]) < 0, 0.0, np.minimum(da, db))
-        dmax = np.maximum(da, db)
-        xmin = np.where(xa * xb < 0, 0.0, np.minimum(np.abs(xa), np.abs(xb)))
-        xmax = np.maximum(np.abs(xa), np.abs(xb))
-        ea, eb = np.sqrt(xmin * xmin + dmin * dmin), np.sqrt(xmax * xmax + dmax * dmax)
-        m = ww * (uu * uu if eta4 else 1.0) * data.shell_dxi[:, None] * sign
-        deposit(ea, eb, m * u2)
-        deposit(-ea, -eb, m * (1.0 - u2))
+    def add_boxes(ea, eb, weights):
+        # each box spread uniformly over [ea, eb]: its cumulative weight is a difference
+        # of two ramps, deposited as second differences at both ends (linear weights)
+        width = np.maximum(eb - ea, 1e-9 * h)  # boxes of neighbouring xi cells tile the E axis
+        for centre, w in weights:
+            c = w * h / width
+            for end, sg in ((centre - 0.5 * width, 1.0), (centre + 0.5 * width, -1.0)):
+                q = np.clip((end - lo) / h, 0.0, nb)
+                j = np.minimum(np.floor(q), nb - 1)
+                f = (q - j).ravel()
+                j = j.astype(np.intp).ravel()
+                wv = (sg * c).ravel()
+                idx.extend((j, j + 1))
+                wts.extend((wv * (1.0 - f), wv * f))
 
-    add_rule(data.rule_eta2, data.rule_weight, data.rule_cells, +1.0)
-    shape = (xi.size, data.rule0_eta2.size)
-    add_rule(
-        np.broadcast_to(data.rule0_eta2, shape),
-        np.broadcast_to(data.rule0_weight, shape),
-        tuple(np.broadcast_to(c, shape) for c in data.rule0_cells),
-        -1.0,
-    )
+    def e_range(cells, x2lo, x2hi):
+        ca, cb = A + B * cells[0], A + B * cells[1]
+        d2min = np.where(ca * cb < 0, 0.0, np.minimum(ca * ca, cb * cb))
+        d2max = np.maximum(ca * ca, cb * cb)
+        return np.sqrt(x2lo + d2min), np.sqrt(x2hi + d2max)
+
+    # rho(xi, u) with the shell convention: u^2 at +E, v^2 at -E
+    uu = data.rule_eta2
+    ea, eb = e_range(data.rule_cells, x2min, x2max)
+    delta = A + B * uu
+    E = np.sqrt(xi * xi + delta * delta)
+    u2 = 0.5 + 0.5 * np.divide(np.broadcast_to(xi, E.shape), E, out=np.zeros_like(E), where=E > 0)
+    m = data.rule_weight * (uu * uu if eta4 else 1.0) * data.shell_dxi[:, None]
+    mid = 0.5 * (ea + eb)
+    add_boxes(ea, eb, ((mid, m * u2), (-mid, m * (1.0 - u2))))
+    # minus the flat continuation rho_0(u) on the symmetric uniform cells: xi and -xi
+    # give the same boxes with u^2 + v^2 = 1, so each positive cell puts its weight on ±E
+    nsh = int(round(data.omega / h))
+    xp = (np.arange(nsh) + 0.5)[:, None] * h
+    ea, eb = e_range(data.rule0_cells, (xp - 0.5 * h) ** 2, (xp + 0.5 * h) ** 2)
+    m0 = -np.broadcast_to(data.rule0_weight * (data.rule0_eta2**2 if eta4 else 1.0) * h, ea.shape)
+    mid = 0.5 * (ea + eb)
+    add_boxes(ea, eb, ((mid, m0), (-mid, m0)))
+    dd = np.bincount(np.concatenate(idx), weights=np.concatenate(wts), minlength=nb + 2)
     s0 = np.cumsum(dd)[:nb] / h
     c = data.centres
     s0 += data.outer_dos_eta4 if eta4 else data.outer_dos
     # flat continuation outside the shell:
     # -Σ_k W_k |E|/sqrt(E^2 - Delta_k^2) for |E| > sqrt(Omega^2 + Delta_k^2)
-    d0 = A + B * data.rule0_eta2
-    w0 = data.rule0_weight * (data.rule0_eta2**2 if eta4 else 1.0)
-    a = np.abs(c)[:, None]
+    d0 = A + B * data.flat_eta2
+    w0 = data.flat_weight * (data.flat_eta2**2 if eta4 else 1.0)
+    out = np.abs(c) > data.omega
+    a = np.abs(c[out])[:, None]
     thr = np.sqrt(data.omega**2 + d0 * d0)
     with np.errstate(invalid="ignore", divide="ignore"):
         flat = np.where(a > thr, a / np.sqrt(np.maximum(a * a - d0 * d0, 1e-300)), 0.0)
-    s0 -= flat @ w0
-    total = w0.sum()
+    s0[out] -= flat @ w0
+    total = (data.rule0_weight * (data.rule0_eta2**2 if eta4 else 1.0)).sum()
     # L * (S_0 + N0) on the grid, S_0 + N0 ≈ 0 beyond it; L * (-N0) = -N0
     ker = _hat_kernel(_lorentz_phi(gamma), nb - 1, h)
     conv = fftconvolve(s0 + total, ker, mode="full")[nb - 1 : 2 * nb - 1]
@@ -924,7 +940,7 @@ def spectrum_from_gaps(
         # fine grid containing the output energies, spacing <= gamma/2, padded by the thermal tail
         m = min(64, max(1, int(math.ceil((energy[1] - energy[0]) / (0.5 * gamma)))))
         h = (energy[1] - energy[0]) / m
-        npad = int(math.ceil(40.0 * T / h)) + 2
+        npad = int(math.ceil(30.0 * T / h)) + 2  # sech^2 tail e^-30
         grid = energy[0] + h * np.arange(-npad, (points - 1) * m + npad + 1)
         take = slice(npad, npad + (points - 1) * m + 1, m)
     else:
