@@ -648,9 +648,19 @@ def _term_two(data: BandSpectralData, A: float, B: float, gamma: float, eta4: bo
     ea, eb = e_range(data.rule0_cells, (xp - 0.5 * h) ** 2, (xp + 0.5 * h) ** 2)
     m0 = -np.broadcast_to(data.rule0_weight * (data.rule0_eta2**2 if eta4 else 1.0) * h, ea.shape)
     mid = 0.5 * (ea + eb)
-    add_boxes(ea, eb, ((mid, m0), (-mid, m0)))
-    dd = np.bincount(np.concatenate(idx), weights=np.concatenate(wts), minlength=nb + 2)
+    n_rho = len(idx)
+    add_boxes(ea, eb, ((mid, m0),))  # +E only; -E is its mirror image on the grid
+    dd = np.bincount(np.concatenate(idx[:n_rho]), weights=np.concatenate(wts[:n_rho]), minlength=nb + 2)
+    d0 = np.bincount(np.concatenate(idx[n_rho:]), weights=np.concatenate(wts[n_rho:]), minlength=nb + 2)
     s0 = np.cumsum(dd)[:nb] / h
+    flat_plus = np.cumsum(d0)[:nb] / h
+    # bin j (centre c_j) mirrors to bin K - 1 - j (centre -c_j): ±omega are bin edges
+    K = int(round(-2.0 * lo / h))
+    j = np.arange(nb)
+    jm = K - 1 - j
+    ok = (jm >= 0) & (jm < nb)
+    s0 += flat_plus
+    s0[ok] += flat_plus[jm[ok]]
     c = data.centres
     s0 += data.outer_dos_eta4 if eta4 else data.outer_dos
     # flat continuation outside the shell:
