@@ -305,8 +305,9 @@ def prepare_band(
     bins : int
         Number of eta^2 bins of term (I) (graded towards the extremes).
     outer_step : float
-        Spacing (eV) of the exact DOS table outside the shell, interpolated
-        linearly; it enters the window |E| < Omega only through Lorentzian tails.
+        Spacing (eV) of the exact DOS table outside the shell within 0.1 eV of it
+        (5 x coarser beyond), interpolated linearly; it enters the window
+        |E| < Omega only through Lorentzian tails.
     """
     if band not in BANDS:
         raise ValueError(f"band must be one of {BANDS}, got {band!r}")
@@ -343,46 +344,51 @@ def prepare_band(
     pieces = np.array(pieces)
     shell_xi = pieces.mean(axis=1)
     shell_dxi = pieces[:, 1] - pieces[:, 0]
-    lines = []
-    for x in shell_xi:
-        if e_lo < mu + x < e_hi:
-            lcx, lcy, lw = fermi_line_nodes(quad, mu + x, n_shell)
-            lu = (lcx - lcy) ** 2
-            lines.append((lu, lw, *_eta2_line_extremes(quad, mu + x, lu)))
-        else:
-            lines.append(None)
+    inband = (e_lo < mu + shell_xi) & (mu + shell_xi < e_hi)
     k = n_eta or shell_bins
     ru, rw, rlo, rhi = (np.zeros((shell_xi.size, k)) for _ in range(4))
-    have = np.array([ln is not None for ln in lines])
+
+    def line(x, n):
+        lcx, lcy, lw = fermi_line_nodes(quad, mu + x, n)
+        lu = (lcx - lcy) ** 2
+        return lu, lw, *_eta2_line_extremes(quad, mu + x, lu)
+
     if n_eta:
-        for i, ln in enumerate(lines):
-            if ln is None:
-                continue
-            nodes, wts = gauss_rule_of_measure(ln[0], ln[1], n_eta)
+        for i in np.flatnonzero(inband):
+            lu, lw, lo_u, hi_u = line(shell_xi[i], n_shell)
+            nodes, wts = gauss_rule_of_measure(lu, lw, n_eta)
             m = nodes.size
             ru[i, :m], rw[i, :m] = nodes, wts
-            rlo[i, :m], rhi[i, :m] = _cells(nodes, ln[2], ln[3])
-    elif have.any():
-        # exact eta^2 bins of every constant-energy line, all lines at once
-        idx = np.flatnonzero(have)
-        lo_u = np.array([lines[i][2] for i in idx])
-        hi_u = np.array([lines[i][3] for i in idx])
-        ed, _, ms = _line_bins(quad, mu + shell_xi[idx], lo_u, hi_u, shell_bins)
-        for j, i in enumerate(idx):
-            lu, lw = lines[i][0], lines[i][1]
-            if abs(ms[j].sum() / lw.sum() - 1.0) > 1e-7:
-                # interior 1/sqrt points of the density (several pockets): weights of the
-                # bins from the quadrature nodes (cumulative weight through cell midpoints)
-                lcx, lcy, lw = fermi_line_nodes(quad, mu + shell_xi[i], 4 * n_line)
-                lu = (lcx - lcy) ** 2
+            rlo[i, :m], rhi[i, :m] = _cells(nodes, lo_u, hi_u)
+    elif inband.any():
+        # exact eta^2 bins of every constant-energy line, all lines at once, between the
+        # exact extremes (zone diagonal and axes). Quadrature lines on a coarse subset
+        # give N(xi); a line whose bins miss weight (an interior extremum of eta^2, or
+        # several pockets with interior 1/sqrt points) is redone from its own nodes.
+        idx = np.flatnonzero(inband)
+        ext = np.array([_eta2_line_extremes(quad, mu + shell_xi[i], np.zeros(0)) for i in idx])
+        ed, _, ms = _line_bins(quad, mu + shell_xi[idx], ext[:, 0], ext[:, 1], shell_bins)
+        every = max(1, int(round(2e-3 / h)))
+        sub = np.unique(np.concatenate([np.arange(0, idx.size, every), [idx.size - 1]]))
+        n_sub = np.array([fermi_line_nodes(quad, mu + shell_xi[idx[j]], n_shell)[2].sum() for j in sub])
+        n_est = np.interp(shell_xi[idx], shell_xi[idx[sub]], n_sub)
+        for j in np.flatnonzero(np.abs(ms.sum(axis=1) / n_est - 1.0) > 1e-4):
+            x = shell_xi[idx[j]]
+            lu, lw, lo_u, hi_u = line(x, n_shell)
+            e1, _, m1 = _line_bins(quad, mu + x, lo_u, hi_u, shell_bins)
+            if abs(m1.sum() / lw.sum() - 1.0) > 1e-7:
+                # weights of the bins from a dense quadrature (cumulative weight through
+                # the midpoints between the sorted nodes)
+                lu, lw, _, _ = line(x, 2 * n_line)
                 o = np.argsort(lu)
                 us = lu[o]
                 mids = np.concatenate([[us[0]], 0.5 * (us[1:] + us[:-1]), [us[-1]]])
                 cdf = np.concatenate([[0.0], np.cumsum(lw[o])])
-                ms[j] = np.diff(np.interp(ed[j], mids, cdf))
-            rw[i] = ms[j]
-            rlo[i], rhi[i] = ed[j, :-1], ed[j, 1:]
-            ru[i] = 0.5 * (rlo[i] + rhi[i])
+                m1 = np.diff(np.interp(e1, mids, cdf))
+            ed[j], ms[j] = e1, m1
+        rw[idx] = ms
+        rlo[idx], rhi[idx] = ed[:, :-1], ed[:, 1:]
+        ru[idx] = 0.5 * (rlo[idx] + rhi[idx])
     if n_eta:
         r0u, r0w = gauss_rule_of_measure(u, w, n_eta)
         r0lo, r0hi = _cells(r0u, u_min, u_max)
@@ -392,8 +398,9 @@ def prepare_band(
     f_u, f_w = gauss_rule_of_measure(u, w, 8)
     # exact DOS outside the shell on a coarse table (only Lorentzian tails reach |E| < omega)
     out_c = centres[~inside]
-    table_e = np.arange(lo, lo + nbins * h + outer_step, outer_step)
-    table_e = np.union1d(table_e, [e_lo - mu, e_hi - mu])
+    table_e = np.arange(lo, lo + nbins * h + 5 * outer_step, 5 * outer_step)  # far tails: coarse
+    near = np.arange(-omega - 0.1, omega + 0.1 + outer_step / 2, outer_step)
+    table_e = np.union1d(np.union1d(table_e, near), [e_lo - mu, e_hi - mu])
     table = np.array([dos_moments(band, mu + e, params, (0, 4), 12) for e in table_e])
     outer = np.zeros(nbins)
     outer4 = np.zeros(nbins)
