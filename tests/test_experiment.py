@@ -228,9 +228,8 @@ def test_fit_dataset_contract():
     free = [{"name": "lam", "bounds": [0.1, 0.8]}, {"name": "kappa", "bounds": [0.0, 2.0]}]
     r = run_fit(FitSpec.from_config("f", _config(obs, free, {"n_c": 0.45, "omega": 0.3}, map_=6)))
     ds = fit_dataset(r, CONFIG["numerics"])
-    for name, v in ds.variables.items():
-        if name not in ds.coords or name.endswith("_map"):
-            assert "units" in v.attrs and "long_name" in v.attrs, name
+    for name, v in ds.variables.items():  # coordinates included
+        assert "units" in v.attrs and "long_name" in v.attrs, name
     for a in ("title", "source", "history", "references", "config_sha256", "verdict"):
         assert ds.attrs[a]
     assert ds["lam"].attrs["units"] == "1" and list(ds["lam"].attrs["fit_bounds"]) == [0.1, 0.8]

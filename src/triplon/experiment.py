@@ -1008,7 +1008,7 @@ def fit_dataset(result: FitResult, numerics: dict | None = None):
         "observable": (
             "observable",
             np.array([o.quantity for o in obs], dtype=object),
-            {"long_name": "model quantity measured"},
+            {"units": "1", "long_name": "model quantity measured"},
         )
     }
     for a, d, v in zip(result.map_axes, map_dims, result.map_values):
