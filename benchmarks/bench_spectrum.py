@@ -178,7 +178,7 @@ def run(quick: bool) -> dict:
                 f"baseline k-grid {n}²",
                 "Dynes per k, hist 0.05 meV",
                 f"{t_n * 1e3:.0f}",
-                f"{ratio:.0f}",
+                f"{ratio:.1f}",
                 *map(fmt_err, e_n),
             ]
         )
@@ -194,7 +194,7 @@ def run(quick: bool) -> dict:
     )
     print(f"\nset-up (not in the target): full solution at T {t_solve:.2f} s, prepare_band {t_prep:.2f} s")
     if match:
-        print(f"baseline reaches the production accuracy at N = {match[0]} (time ratio {match[1]:.0f}x)")
+        print(f"baseline reaches the production accuracy at N = {match[0]} (time ratio {match[1]:.1f}x)")
     else:
         print(
             "baseline does not reach the production accuracy at the grids tried (its ratio is a lower bound)"
