@@ -788,7 +788,7 @@ class SpectrumResult:
     ``dos_*`` are Dynes DOS per spin (1/eV, BZ-normalised like N), ``didv`` the
     thermally broadened weighted sum Σ_b w_b N_s,b (same units), ``peaks`` the
     positive energies of the coherence peaks of ``didv`` and ``peak_sources`` the
-    nearest gap extremum of each ("alpha max", ...).
+    nearest gap extremum of each ("alpha max", ...; "none" if none is close).
     """
 
     energy: np.ndarray
@@ -863,7 +863,7 @@ class SpectrumResult:
         return {k: clean(getattr(self, k)) for k in keys}
 
 
-def find_coherence_peaks(energy, didv, extremes: dict, prominence: float = 0.01):
+def find_coherence_peaks(energy, didv, extremes: dict, prominence: float = 0.01, tolerance: float = 0.0):
     """Coherence peaks of a spectrum at E > 0 and the gap extremum nearest to each.
 
     Parameters
@@ -874,6 +874,9 @@ def find_coherence_peaks(energy, didv, extremes: dict, prominence: float = 0.01)
         {label: energy (eV)} of the candidate gap extrema, e.g. {"alpha max": 0.22}.
     prominence : float
         Minimum prominence relative to the largest value of ``didv``.
+    tolerance : float
+        A peak farther than max(tolerance, 6 % of the extremum) (eV) from its
+        nearest extremum is labelled "none" (e.g. a van Hove peak).
 
     Returns
     -------
@@ -900,7 +903,11 @@ def find_coherence_peaks(energy, didv, extremes: dict, prominence: float = 0.01)
             peaks.append(ep[i])
     labels = list(extremes)
     vals = np.array([extremes[k] for k in labels])
-    sources = [labels[int(np.argmin(np.abs(vals - p)))] if vals.size else "" for p in peaks]
+    sources = []
+    for p in peaks:
+        i = int(np.argmin(np.abs(vals - p))) if vals.size else -1
+        near = i >= 0 and abs(vals[i] - p) <= max(tolerance, 0.06 * vals[i])
+        sources.append(labels[i] if near else "none")
     return np.array(peaks), sources
 
 
@@ -980,7 +987,7 @@ def spectrum_from_gaps(
             labels[f"{b} max"] = ext[b][1]
     omega = min(data[b].omega for b in BANDS)
     inside = energy < 0.98 * omega  # the hard cutoff makes steps near |E| ~ Omega
-    peaks, sources = find_coherence_peaks(energy[inside], didv[inside], labels)
+    peaks, sources = find_coherence_peaks(energy[inside], didv[inside], labels, tolerance=3 * gamma + 4 * T)
     hist = {b: gap_distribution(data[b], *gaps[b]) for b in BANDS}
     return SpectrumResult(
         energy=energy,
