@@ -59,6 +59,7 @@ include: "workflow/rules/dos.smk"
 include: "workflow/rules/gap.smk"
 include: "workflow/rules/figures.smk"
 include: "workflow/rules/sweeps.smk"
+include: "workflow/rules/experiments.smk"
 
 
 rule all:
@@ -66,3 +67,15 @@ rule all:
     input:
         expand("results/figures/{name}.{ext}", name=FIGURES, ext=["nc", "pdf", "png"]),
         "results/paper/dos.nc",
+
+
+rule experiments:
+    """Every fit of the configuration (config `fit:`) and its figures."""
+    input:
+        [f"results/experiments/{fit}/fit.nc" for fit in EXPERIMENT_FIGURES],
+        [
+            f"results/experiments/{fit}/figures/{fig}.{ext}"
+            for fit, figs in EXPERIMENT_FIGURES.items()
+            for fig in figs
+            for ext in ("nc", "pdf", "png")
+        ],

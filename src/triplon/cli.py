@@ -97,6 +97,8 @@ def build_parser() -> argparse.ArgumentParser:
     g.add_argument("--json", action="store_true", help="print one JSON object")
     g.set_defaults(func=cmd_gap)
 
+    _add_spectrum_parser(sub)
+
     v = sub.add_parser("provenance", help="parameters, config hash, code version and inputs of a NetCDF file")
     v.add_argument("file", help="a NetCDF file written by triplon (e.g. results/figures/fig5.nc)")
     v.add_argument("--json", action="store_true", help="print one JSON object")
@@ -201,6 +203,118 @@ def cmd_gap(args) -> str:
     lines.append(f"converged: {s.converged} ({s.status})")
     if s.caveats:
         lines.append(f"caveats: {s.caveats}")
+    return "\n".join(lines)
+
+
+def _add_spectrum_parser(sub) -> None:
+    s = sub.add_parser("spectrum", help="quasiparticle DOS, tunneling dI/dV and gap extremes (PHYSICS.md §8)")
+    f = s.add_mutually_exclusive_group()
+    f.add_argument("--n-c", type=_finite_float, help="conduction electrons per Ni, 0 < n_c < 2 [0.45]")
+    f.add_argument("--mu", type=_finite_float, help="chemical potential (eV)")
+    c = s.add_argument_group("pairing (Eqs. 13-15; defaults: the paper's lambda 0.5, kappa 0.75)")
+    c.add_argument("--lam", type=_finite_float, help="lambda = V sqrt(N_alpha N_beta) [0.5]")
+    c.add_argument("--V", type=_finite_float, help="pairing strength V (eV)")
+    c.add_argument("--JH", type=_finite_float, help="Hund's coupling (eV); V = 3 JH^2/(2 Jc)")
+    c.add_argument("--Jc", type=_finite_float, help="dimer exchange (eV), with --JH")
+    c.add_argument("--kappa", type=_finite_float, help="kappa_a = kappa_b = kappa [0.75]")
+    c.add_argument("--kappa-a", type=_finite_float, help="kappa_a = JK_a/JH")
+    c.add_argument("--kappa-b", type=_finite_float, help="kappa_b = JK_b/JH (default kappa_a)")
+    c.add_argument("--omega", type=_finite_float, default=0.3, help="pairing cutoff Omega (eV) [0.3]")
+    t = s.add_argument_group("spectrum")
+    t.add_argument(
+        "--T", type=_finite_float, default=0.0, help="temperature (eV): gaps at T and thermal dI/dV [0]"
+    )
+    t.add_argument(
+        "--gamma", type=_finite_float, default=1e-3, help="Dynes broadening Gamma > 0 (eV) [0.001]"
+    )
+    t.add_argument("--emax", type=_finite_float, help="energy window [-emax, emax] (eV) [1.6 x largest gap]")
+    t.add_argument("--points", type=int, default=801, help="number of energies, 3..100001 [801]")
+    t.add_argument(
+        "--weights",
+        type=_finite_float,
+        nargs=2,
+        metavar=("W_ALPHA", "W_BETA"),
+        help="band weights of dI/dV [1 1]",
+    )
+    t.add_argument(
+        "--matrix-element",
+        choices=("none", "eta4"),
+        default="none",
+        help="c-axis |M_k|^2 ∝ eta^4 for dI/dV [none]",
+    )
+    t.add_argument(
+        "--gap-model",
+        choices=("full", "eq16"),
+        default="full",
+        help="full Eq. 14 solution or Eq. 16/17 [full]",
+    )
+    _add_band_options(s)
+    s.add_argument("--json", action="store_true", help="print one JSON object")
+    s.set_defaults(func=cmd_spectrum)
+
+
+def cmd_spectrum(args) -> str:
+    import numpy as np
+
+    from triplon.spectrum import spectrum_point
+
+    coupling_given = args.V is not None or args.JH is not None or args.Jc is not None
+    if args.lam is not None and coupling_given:
+        raise UsageError("give one of --lam, --V, or --JH with --Jc")
+    kappa_given = args.kappa_a is not None or args.kappa_b is not None
+    if args.kappa is not None and kappa_given:
+        raise UsageError("give --kappa, or --kappa-a and --kappa-b, not both")
+    r = spectrum_point(
+        n_c=0.45 if args.n_c is None else args.n_c,
+        mu=args.mu,
+        lam=0.5 if args.lam is None and not coupling_given else args.lam,
+        V=args.V,
+        JH=args.JH,
+        Jc=args.Jc,
+        kappa=0.75 if args.kappa is None and not kappa_given else args.kappa,
+        kappa_a=args.kappa_a,
+        kappa_b=args.kappa_b,
+        omega=args.omega,
+        T=args.T,
+        gamma=args.gamma,
+        emax=args.emax,
+        points=args.points,
+        params=_band_params(args),
+        weights=args.weights,
+        matrix_element=None if args.matrix_element == "none" else args.matrix_element,
+        gap_model=args.gap_model,
+    )
+    if args.json:
+        return json.dumps(r.as_json_dict(), allow_nan=False)
+    meV = 1e3
+    p = r.parameters
+    lines = [
+        f"n_c = {p['n_c']:.6f}  mu = {p['mu']:+.6f} eV  lambda = {p['lam']:.4f}  kappa_a = {p['kappa_a']:g}  "
+        f"kappa_b = {p['kappa_b']:g}  Omega = {p['omega']:g} eV  gap model: {r.gap_model}",
+        f"T = {r.T:g} eV ({r.T / 8.617333262e-5:.1f} K)  Gamma = {r.gamma * meV:g} meV  "
+        f"weights = {r.weights[0]:g}, {r.weights[1]:g}  matrix element: {r.matrix_element or 'none'}",
+        f"gap solution: {r.status}",
+        "",
+        f"{'band':<6} {'A (meV)':>10} {'B (meV)':>10} {'gap min (meV)':>14} {'gap max (meV)':>14} "
+        f"{'N (1/eV)':>10}",
+    ]
+    for b in ("alpha", "beta"):
+        lines.append(
+            f"{b:<6} {getattr(r, f'A_{b}') * meV:>10.3f} {getattr(r, f'B_{b}') * meV:>10.3f} "
+            f"{getattr(r, f'gap_min_{b}') * meV:>14.3f} {getattr(r, f'gap_max_{b}') * meV:>14.3f} "
+            f"{getattr(r, f'dos_normal_{b}'):>10.5f}"
+        )
+    lines.append("")
+    if r.peaks.size:
+        peaks = ", ".join(f"{e * meV:.2f} meV ({s})" for e, s in zip(r.peaks, r.peak_sources))
+        lines.append(f"coherence peaks of dI/dV (E > 0): {peaks}")
+    else:
+        lines.append("coherence peaks of dI/dV (E > 0): none")
+    i0 = int(np.argmin(np.abs(r.energy)))
+    lines.append(
+        f"dI/dV at E = 0: {r.didv[i0]:.5f} 1/eV;  window ±{r.energy[-1] * meV:.1f} meV, "
+        f"{r.energy.size} energies (use --json for the spectra)"
+    )
     return "\n".join(lines)
 
 

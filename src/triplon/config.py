@@ -89,6 +89,10 @@ def config_errors(config: dict, schema: dict) -> list[str]:
             errors += [
                 f"config key {e.split(':', 1)[0]!r}:{e.split(':', 1)[1]}" for e in validate_sweep(name, spec)
             ]
+    if not any(e.startswith(("config key 'experiments", "config key 'fit")) for e in errors):
+        from triplon.experiment import validate_experiments
+
+        errors += validate_experiments(config)
     return errors
 
 

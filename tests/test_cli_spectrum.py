@@ -1,0 +1,130 @@
+"""`triplon spectrum` run as a real subprocess."""
+
+import json
+import math
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from triplon.dos import fermi_level
+
+EXE = shutil.which("triplon") or str(Path(sys.executable).with_name("triplon"))
+
+KEYS = [
+    "energy",
+    "dos_alpha",
+    "dos_beta",
+    "dos_total",
+    "didv",
+    "gap_min_alpha",
+    "gap_max_alpha",
+    "gap_min_beta",
+    "gap_max_beta",
+    "peaks",
+]
+
+
+def run(*args):
+    return subprocess.run([EXE, "spectrum", *args], capture_output=True, text=True, timeout=120)
+
+
+def strict_json(text):
+    def no_constants(name):
+        raise ValueError(f"non-RFC 8259 constant {name}")
+
+    return json.loads(text, parse_constant=no_constants)
+
+
+@pytest.fixture(scope="module")
+def default_json():
+    r = run("--json", "--points", "401")
+    assert r.returncode == 0, r.stderr
+    return strict_json(r.stdout)
+
+
+def test_json_keys_types_and_physics(default_json):
+    d = default_json
+    for k in KEYS:
+        assert k in d, k
+    n = len(d["energy"])
+    assert n == 401
+    for k in ("dos_alpha", "dos_beta", "dos_total", "didv"):
+        assert len(d[k]) == n and all(isinstance(x, float) for x in d[k])
+    assert all(abs(d["dos_total"][i] - d["dos_alpha"][i] - d["dos_beta"][i]) < 1e-12 for i in range(n))
+    # the paper's point: alpha has the larger gap, both anisotropic, magnitudes in eV
+    assert d["gap_max_alpha"] > d["gap_min_alpha"] > d["gap_max_beta"] > d["gap_min_beta"] > 0
+    assert d["gap_max_alpha"] < 0.3
+    assert d["peaks"] and all(p > 0 for p in d["peaks"])
+    # a coherence peak at the largest beta gap (the Fermi-line maximum is also the quasiparticle one)
+    assert min(abs(p - d["gap_max_beta"]) for p in d["peaks"]) < 3e-3
+
+
+def test_json_dos_tends_to_the_normal_dos_of_triplon_bands():
+    # small lambda: gaps ~ meV, so at 0.25 eV the DOS is the normal one
+    r = run("--json", "--lam", "0.2", "--emax", "0.25", "--points", "51", "--gamma", "1e-4")
+    assert r.returncode == 0, r.stderr
+    d = strict_json(r.stdout)
+    from triplon.dos import dos_moments
+
+    fl = fermi_level(n_c=0.45)
+    for b in ("alpha", "beta"):
+        exact = dos_moments(b, fl.mu + 0.25, None, (0,))[0]
+        assert d[f"dos_{b}"][-1] == pytest.approx(exact, rel=2e-3)
+
+
+def test_no_nan_in_json_above_tc():
+    r = run("--json", "--T", "0.1", "--points", "51", "--emax", "0.05")  # T_c = 0.078 eV
+    assert r.returncode == 0, r.stderr
+    d = strict_json(r.stdout)
+    assert d["gap_max_alpha"] == 0.0 and d["peaks"] == []
+    assert "normal" in d["status"]
+
+
+def test_human_output_in_mev():
+    r = run("--points", "201")
+    assert r.returncode == 0, r.stderr
+    assert "gap max (meV)" in r.stdout and "coherence peaks" in r.stdout and "meV" in r.stdout
+    assert "alpha" in r.stdout and "beta" in r.stdout
+
+
+def test_options_change_the_result(default_json):
+    eq16 = strict_json(run("--json", "--points", "401", "--gap-model", "eq16").stdout)
+    assert eq16["gap_min_alpha"] != default_json["gap_min_alpha"]
+    m4 = strict_json(run("--json", "--points", "401", "--matrix-element", "eta4").stdout)
+    assert m4["dos_alpha"] == default_json["dos_alpha"] and m4["didv"] != default_json["didv"]
+    hot = strict_json(run("--json", "--points", "401", "--T", "0.01").stdout)
+    assert hot["gap_max_alpha"] < default_json["gap_max_alpha"]
+
+
+@pytest.mark.parametrize(
+    "args, fragment",
+    [
+        (["--gamma", "0"], "gamma must be > 0"),
+        (["--gamma=-1e-3"], "gamma must be > 0"),
+        (["--T=-0.01"], "T must be >= 0"),
+        (["--points", "2"], "points must be"),
+        (["--points", "abc"], "invalid int value"),
+        (["--emax=-1"], "emax must be > 0"),
+        (["--n-c", "3"], "0 < n_c < 2"),
+        (["--omega", "nan"], "not a finite number"),
+        (["--gap-model", "bcs"], "invalid choice"),
+        (["--lam", "0.5", "--V", "1"], "give one of --lam, --V"),
+        (["--kappa", "0.5", "--kappa-a", "0.3"], "not both"),
+        (["--weights", "1"], "expected 2 arguments"),
+        (["--kappa=-1"], "kappa_a must be"),
+    ],
+)
+def test_bad_input_is_one_line_exit_2(args, fragment):
+    r = run(*args)
+    assert r.returncode == 2, (r.returncode, r.stderr)
+    assert r.stdout == ""
+    lines = r.stderr.strip().splitlines()
+    assert len(lines) == 1 and fragment in lines[0], r.stderr
+
+
+def test_json_values_are_finite(default_json):
+    for k in ("gap_min_alpha", "gap_max_alpha", "gap_min_beta", "gap_max_beta"):
+        assert math.isfinite(default_json[k])
