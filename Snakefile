@@ -15,8 +15,14 @@ from triplon.sweep import plan_sweep, sweep_axes
 configfile: "config.yaml"
 
 
+# every config file (config.yaml and each --configfile) is re-read strictly (a key
+# given twice is an error), then the merged config is validated, before any job
 try:
-    validate_config(config, workflow.source_path("workflow/schemas/config.schema.yaml"))
+    validate_config(
+        config,
+        workflow.source_path("workflow/schemas/config.schema.yaml"),
+        config_files=[str(f) for f in workflow.configfiles],
+    )
 except ConfigError as err:
     sys.exit(f"triplon: {err}")
 

@@ -55,14 +55,20 @@ CASES = [
         lambda c: setp(c, "numerics.quadrature_nodes", 12.5),
         ["'numerics.quadrature_nodes'", "not of type 'integer'"],
     ),
-    (lambda c: setp(c, "numerics.shell.eps_min", 0), ["'numerics.shell.eps_min'", "exclusiveMinimum"]),
-    (lambda c: setp(c, "numerics.shell.ratio", 1.0), ["'numerics.shell.ratio'", "exclusiveMaximum"]),
+    (
+        lambda c: setp(c, "numerics.shell.eps_min", 0),
+        ["'numerics.shell.eps_min'", "0 is less than the minimum of 1e-14"],
+    ),
+    (
+        lambda c: setp(c, "numerics.shell.ratio", 1.0),
+        ["'numerics.shell.ratio'", "1.0 is greater than the maximum of 0.75"],
+    ),
     (lambda c: setp(c, "numerics.shell.n_eta", 0), ["'numerics.shell.n_eta'", "minimum"]),
     (lambda c: setp(c, "numerics.shell.mm", 8), ["'numerics.shell.mm'", "did you mean 'm'?"]),
     (lambda c: setp(c, "paper.mu", "low"), ["'paper.mu'", "not of type 'number'"]),
     (lambda c: setp(c, "paper.n_c_grid.start", 0.0), ["'paper.n_c_grid.start'", "exclusiveMinimum"]),
     (lambda c: setp(c, "paper.n_c_grid.stop", 2.0), ["'paper.n_c_grid.stop'", "exclusiveMaximum"]),
-    (lambda c: setp(c, "paper.n_c_grid.num", 0), ["'paper.n_c_grid.num'", "0 is less than the minimum of 1"]),
+    (lambda c: setp(c, "paper.n_c_grid.num", 0), ["'paper.n_c_grid.num'", "0 is less than the minimum of 2"]),
     (
         lambda c: setp(c, "paper.n_c_grid", {"start": 0.8, "stop": 0.2, "num": 5}),
         ["'paper.n_c_grid'", "start < stop required", "start=0.8", "rule: start<stop"],
