@@ -86,7 +86,10 @@ CASES = [
         lambda c: setp(c, "paper.gap_structure.n_c", 2.5),
         ["'paper.gap_structure.n_c'", "2.5 is greater than or equal"],
     ),
-    (lambda c: setp(c, "paper.gap_structure.omega", 0), ["'paper.gap_structure.omega'", "exclusiveMinimum"]),
+    (
+        lambda c: setp(c, "paper.gap_structure.omega", 0),
+        ["'paper.gap_structure.omega'", "0 is less than the minimum of 1e-06"],
+    ),
     (lambda c: setp(c, "paper.gap_structure.kappa", -1), ["'paper.gap_structure.kappa'", "minimum"]),
     (lambda c: setp(c, "paper.gap_structure.lam", 0), ["'paper.gap_structure.lam'", "exclusiveMinimum"]),
     (lambda c: setp(c, "paper.temperature_points", 2), ["'paper.temperature_points'", "minimum of 6"]),

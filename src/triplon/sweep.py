@@ -31,15 +31,18 @@ from triplon.params import BANDS, BandParams, MicroParams
 
 KELVIN_PER_EV = 11604.518
 
-# name: (lower, upper, lower inclusive, upper inclusive, units, long name)
+# name: (lower, upper, lower inclusive, upper inclusive, units, long name).
+# The one source of the physical ranges of sweeps (validate_sweep) and of the
+# command line (triplon.cli). Lower bounds of lam (0.01), V (1 meV) and Omega
+# (1 micro-eV): below them the gap 2 Omega exp(-1/lambda) underflows any resolution.
 PARAMETERS = {
     "n_c": (0.0, 2.0, False, False, "1", "conduction electrons per Ni"),
-    "lam": (0.0, 3.0, False, True, "1", "coupling lambda = V sqrt(N_alpha N_beta)"),
-    "V": (0.0, 50.0, False, True, "eV", "pairing strength V (Eq. 13)"),
+    "lam": (0.01, 3.0, True, True, "1", "coupling lambda = V sqrt(N_alpha N_beta)"),
+    "V": (0.001, 50.0, True, True, "eV", "pairing strength V (Eq. 13)"),
     "kappa": (0.0, 10.0, True, True, "1", "kappa_a = kappa_b"),
     "kappa_a": (0.0, 10.0, True, True, "1", "kappa_a = JK_a/JH"),
     "kappa_b": (0.0, 10.0, True, True, "1", "kappa_b = JK_b/JH"),
-    "omega": (0.0, 5.0, False, True, "eV", "pairing cutoff Omega"),
+    "omega": (1e-6, 5.0, True, True, "eV", "pairing cutoff Omega"),
     "T": (0.0, 5.0, True, True, "eV", "temperature k_B T"),
     "t1": (-5.0, 5.0, True, True, "eV", "first-neighbour hopping t1"),
     "t2": (-5.0, 5.0, True, True, "eV", "second-neighbour hopping t2"),
