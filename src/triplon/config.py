@@ -142,7 +142,7 @@ def _key_errors(config: dict) -> list[str]:
             continue
         if not isinstance(key, str):
             out.append(
-                f"config key '{_path(path)}': the key {key!r} is a {type(key).__name__}, not a string "
+                f"config key '{_path(path)}': the key {key!r} ({type(key).__name__}) is not a string "
                 "(YAML reads yes/no/on/off as booleans, ~ as null and bare numbers as numbers; "
                 "quote it) (rule: string keys)"
             )
@@ -174,6 +174,11 @@ def _finite_errors(config: dict) -> tuple[list[str], set]:
 # ------------------------------------------------------------------- schema
 
 
+def _short(text: str, limit: int = 200) -> str:
+    text = " ".join(str(text).split())
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
 def _schema_errors(config: dict, schema: dict, skip: set) -> list[str]:
     import jsonschema
 
@@ -203,9 +208,29 @@ def _schema_errors(config: dict, schema: dict, skip: set) -> list[str]:
                 f"{_hint(err.instance, err.validator_value)}; "
                 f"allowed: {', '.join(map(str, err.validator_value))} (rule: enum)"
             )
+        elif err.validator in ("oneOf", "anyOf") and err.context:
+            import jsonschema.exceptions
+
+            # the branch the value was meant for: a list -> the array branch, a mapping -> the object one
+            kind = "array" if isinstance(err.instance, list) else "object"
+            mine = [
+                e
+                for e in err.context
+                if e.schema_path and err.validator_value[e.schema_path[0]].get("type") == kind
+            ]
+            sub = jsonschema.exceptions.best_match(mine or err.context)
+            at = _path(sub.relative_path) if sub.relative_path else ""
+            forms = (
+                "is neither a list of numbers nor {start, stop, num[, log]}"
+                if "axes" in err.absolute_path
+                else "matches none of the allowed forms"
+            )
+            out.append(
+                f"config key '{where}': {_short(repr(err.instance), 80)} {forms}: "
+                f"{f'at {at!r}: ' if at else ''}{_short(sub.message)} (rule: {err.validator})"
+            )
         else:
-            msg = err.message if len(err.message) <= 300 else err.message[:297] + "..."
-            out.append(f"config key '{where}': {msg} (rule: {err.validator})")
+            out.append(f"config key '{where}': {_short(err.message)} (rule: {err.validator})")
     return out
 
 
