@@ -125,6 +125,8 @@ UNWORKABLE = [
     # cross-field: an unresolvable gap, a Fermi sheet of three pockets (Figs. 4b-6 need one)
     ("paper.gap_structure.lam", 0.03, "below 10 numerics.shell.eps_min"),
     ("paper.gap_structure.n_c", 0.25, "band beta has 3 Fermi pockets"),
+    ("paper.mu", 10.0, "band alpha has 0 Fermi pockets at mu = 10 eV"),
+    ("paper.mu", -10.0, "Fig. 2b needs exactly one per band"),
 ]
 
 

@@ -11,7 +11,8 @@ offending value and the rule. The layers, in order:
 2. the JSON schema ``workflow/schemas/config.schema.yaml`` (types, ranges,
    allowed keys, name patterns and lengths), with a "did you mean" hint for typos;
 3. cross-field rules the schema cannot express (``start < stop``, a resolvable
-   gap and a single-pocket Fermi surface at the paper's point of Figs. 4b-6);
+   gap and a single-pocket Fermi surface at the paper's mu of Fig. 2b and at
+   the paper's point of Figs. 4b-6);
 4. the physics of every sweep (:func:`triplon.sweep.validate_sweep`).
 
 :func:`config_errors` never raises on any YAML-representable input: it only
@@ -275,6 +276,14 @@ def _paper_point_errors(config: dict) -> list[str]:
         from triplon.fermi import find_pockets, mu_from_n_c
 
         params = BandParams(**config["model"])
+        mu0 = config["paper"]["mu"]
+        for b in BANDS:
+            n = len(find_pockets(b, mu0, params))
+            if n != 1:
+                out.append(
+                    f"config key 'paper.mu': band {b} has {n} Fermi pockets at mu = {mu0:g} eV with this "
+                    "model; Fig. 2b needs exactly one per band (rule: one pocket)"
+                )
         mu = mu_from_n_c(g["n_c"], params)
         for b in BANDS:
             n = len(find_pockets(b, mu, params))
