@@ -13,7 +13,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 import yaml
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from triplon.config import config_errors, config_file_errors, yaml_text_errors
@@ -232,6 +232,11 @@ def test_config_file_errors_reads_files(tmp_path):
     assert "not valid YAML at line" in yaml_text_errors("a: [1, 2\nb: 3", "x.yaml")[0]
 
 
+def test_yte_templates_are_refused():
+    (msg,) = yaml_text_errors("__use_yte__: true\nmodel:\n  t1: ?0.4 + 0.05\n", "t.yaml")
+    assert msg.startswith("config file 't.yaml': '__use_yte__' makes it a YTE template")
+
+
 def test_alias_bomb_is_walked_once():
     bomb = "a: &a {x: 1}\nb: &b [*a, *a, *a, *a]\nc: &c [*b, *b, *b, *b]\nd: [*c, *c, *c, *c]\n"
     assert yaml_text_errors(bomb, "bomb.yaml") == []
@@ -388,6 +393,8 @@ SECTIONS = ["model", "numerics", "paper", "sweeps", "sweeps.demo", "sweeps.demo.
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(section=st.sampled_from(SECTIONS), value=yamlish)
+@example(section="model", value={"\n": None})  # a key with a newline once split a message in two
+@example(section="sweeps", value={"a\tb": {"axes": {"x\ny": [1]}}})
 def test_fuzz_config_errors_never_raises(section, value):
     cfg = edited(section, value)
     errors = config_errors(cfg, SCHEMA)

@@ -30,8 +30,14 @@ class ConfigError(ValueError):
     """An invalid configuration; the message lists every violation."""
 
 
+def _printable(part) -> str:
+    """A key as text, control characters escaped so a message stays one line."""
+    text = str(part)
+    return text if text.isprintable() else text.encode("unicode_escape").decode("ascii")
+
+
 def _path(parts) -> str:
-    parts = [str(p) for p in parts]
+    parts = [_printable(p) for p in parts]
     return ".".join(parts) if parts else "<top level>"
 
 
@@ -92,6 +98,13 @@ def yaml_text_errors(text: str, where: str) -> list[str]:
     out: list[str] = []
     if nodes and nodes[0] is not None:
         _yaml_duplicates(nodes[0], [], set(), out, where)
+        if isinstance(nodes[0], yaml.MappingNode) and any(
+            isinstance(k, yaml.ScalarNode) and k.value == "__use_yte__" for k, _ in nodes[0].value
+        ):
+            out.append(
+                f"config file '{where}': '__use_yte__' makes it a YTE template (Python expressions); "
+                "a triplon config must be plain data (rule: no templates)"
+            )
     return out
 
 

@@ -120,6 +120,12 @@ def _range_text(name):
     )
 
 
+def _safe(key) -> str:
+    """A key for a message path: control characters escaped so the message stays one line."""
+    text = str(key)
+    return text if text.isprintable() else text.encode("unicode_escape").decode("ascii")
+
+
 def _is_number(x) -> bool:
     return isinstance(x, (int, float)) and not isinstance(x, bool) and math.isfinite(x)
 
@@ -221,7 +227,7 @@ def validate_sweep(name, spec, model: dict | None = None) -> list[str]:
     whatever ``name`` and ``spec`` hold. ``model`` (the config's band set) is
     accepted for the derived checks of future rules and is currently unused.
     """
-    where = f"sweeps.{name}"
+    where = f"sweeps.{_safe(name)}"
     errors = _name_errors(where, name, "sweep")
     if errors:
         where = "sweeps.<invalid name>"
@@ -239,7 +245,8 @@ def validate_sweep(name, spec, model: dict | None = None) -> list[str]:
             if key not in PARAMETERS:
                 part = "axes" if section is axes else "fixed"
                 errors.append(
-                    f"{where}.{part}.{key}: unknown {allowed}; allowed: {', '.join(PARAMETERS)} (rule: enum)"
+                    f"{where}.{part}.{_safe(key)}: unknown {allowed}; allowed: {', '.join(PARAMETERS)} "
+                    "(rule: enum)"
                 )
     if errors:
         return errors
@@ -330,7 +337,9 @@ def validate_sweep(name, spec, model: dict | None = None) -> list[str]:
         mark = {}
     for key, value in mark.items():
         if key not in axes:
-            errors.append(f"{where}.mark.{key}: not an axis of this sweep ({', '.join(axes)}) (rule: axis)")
+            errors.append(
+                f"{where}.mark.{_safe(key)}: not an axis of this sweep ({', '.join(axes)}) (rule: axis)"
+            )
         elif not _is_number(value):
             errors.append(f"{where}.mark.{key}: must be a finite number, got {value!r} (rule: type)")
     return errors
