@@ -126,6 +126,12 @@ UNWORKABLE = [
     ("paper.gap_structure.lam", 0.03, "below 10 numerics.shell.eps_min"),
     ("paper.gap_structure.n_c", 0.25, "band beta has 3 Fermi pockets"),
     ("paper.mu", 10.0, "band alpha has 0 Fermi pockets at mu = 10 eV"),
+    # passes the estimate 2 Omega exp(-1/lambda) >= 10 eps_min, but the solver cannot resolve it
+    (
+        "paper.gap_structure",
+        {"n_c": 0.05, "lam": 0.5, "kappa": 0.75, "omega": 1e-6, "theta_points": 241},
+        "cannot be solved with these numerics: full gap solution did not converge: gap below resolution",
+    ),
     ("paper.mu", -10.0, "Fig. 2b needs exactly one per band"),
 ]
 
@@ -179,7 +185,7 @@ def test_extreme_grids_allowed_by_the_schema_are_accepted():
     """The bounds are not too tight: the largest allowed grids validate."""
     cfg = edited("paper.n_c_grid", {"start": 1e-9, "stop": 2 - 1e-9, "num": 10000})
     cfg["paper"]["fig3b"]["r"] = {"start": 1e-6, "stop": 1000, "num": 10000}
-    cfg["numerics"]["shell"] = {"eps_min": 1e-14, "m": 32, "ratio": 0.75, "n_line": 128, "n_eta": 16}
+    cfg["paper"]["fig3b"]["lam"] = [1e-6, 2.0]
     assert config_errors(cfg, SCHEMA) == []
 
 

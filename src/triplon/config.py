@@ -12,7 +12,8 @@ offending value and the rule. The layers, in order:
    allowed keys, name patterns and lengths), with a "did you mean" hint for typos;
 3. cross-field rules the schema cannot express (``start < stop``, a resolvable
    gap and a single-pocket Fermi surface at the paper's mu of Fig. 2b and at
-   the paper's point of Figs. 4b-6);
+   the paper's point of Figs. 4b-6, which is computed once by the same
+   library functions as the jobs, so a value that would stop a job stops here);
 4. the physics of every sweep (:func:`triplon.sweep.validate_sweep`).
 
 :func:`config_errors` never raises on any YAML-representable input: it only
@@ -22,6 +23,7 @@ returns messages (tested by a property-based fuzz test).
 from __future__ import annotations
 
 import difflib
+import functools
 import math
 from pathlib import Path
 
@@ -306,12 +308,56 @@ def _paper_point_errors(config: dict) -> list[str]:
                     f"n_c = {g['n_c']:g} with this model; Figs. 4b-6 need exactly one per band "
                     "(rule: one pocket)"
                 )
+        if not out:
+            status = _paper_point_status(
+                tuple(sorted(config["model"].items())),
+                tuple(sorted(config["numerics"].get("shell", {}).items())),
+                g["n_c"],
+                g["lam"],
+                g["kappa"],
+                g["omega"],
+                config["paper"]["temperature_points"],
+            )
+            if status:
+                out.append(
+                    f"config key 'paper.gap_structure': the paper's point (n_c = {g['n_c']:g}, "
+                    f"lambda = {g['lam']:g}, kappa = {g['kappa']:g}, Omega = {g['omega']:g} eV, "
+                    f"{config['paper']['temperature_points']} temperatures) cannot be solved with these "
+                    f"numerics: {status}; change lambda, Omega, temperature_points or "
+                    "numerics.shell.eps_min (rule: solvable point)"
+                )
     except (ParameterError, ValueError, ArithmeticError) as exc:
         out.append(
             f"config key 'paper.gap_structure.n_c': the paper's point cannot be set up with this model: "
             f"{' '.join(str(exc).split())} (rule: computable)"
         )
     return out
+
+
+@functools.lru_cache(maxsize=64)
+def _paper_point_status(model, shell, n_c, lam, kappa, omega, temperature_points) -> str:
+    """'' when the jobs of Figs. 4b-6 can compute the paper's point, else the reason.
+
+    Runs the library functions of those jobs once (about 0.3 s with the default
+    numerics; theta_points does not affect convergence and is kept small): the
+    full T = 0 solution, T_c and the finite-T solutions must all be resolved
+    and converged, so a point the solver cannot handle is rejected here rather
+    than in a job.
+    """
+    import warnings
+
+    from triplon.paper import gap_structure_dataset, gap_temperature_dataset
+    from triplon.params import BandParams
+
+    params, numerics = BandParams(**dict(model)), dict(shell)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            gap_structure_dataset(params, n_c, lam, kappa, omega, 9, numerics)
+            gap_temperature_dataset(params, n_c, lam, kappa, omega, temperature_points, numerics)
+    except Exception as exc:  # whatever stops the job stops the configuration
+        return " ".join(str(exc).split()) or type(exc).__name__
+    return ""
 
 
 def _model_errors(config: dict) -> list[str]:
