@@ -399,7 +399,7 @@ def config_errors(config, schema: dict) -> list[str]:
         from triplon.sweep import validate_sweep
 
         for name, spec in sweeps.items():
-            for e in validate_sweep(name, spec, model=config.get("model")):
+            for e in validate_sweep(name, spec):
                 where, _, text = e.partition(": ")
                 errors.append(f"config key '{where}': {text}")
     return errors

@@ -220,12 +220,11 @@ def _micro_errors(where: str, fixed: dict) -> list[str]:
     return out
 
 
-def validate_sweep(name, spec, model: dict | None = None) -> list[str]:
+def validate_sweep(name, spec) -> list[str]:
     """Physical and cross-field checks of one sweep; returns readable messages (empty if valid).
 
     Every message reads ``"<key path>: <problem> (rule: ...)"``. Never raises,
-    whatever ``name`` and ``spec`` hold. ``model`` (the config's band set) is
-    accepted for the derived checks of future rules and is currently unused.
+    whatever ``name`` and ``spec`` hold.
     """
     where = f"sweeps.{_safe(name)}"
     errors = _name_errors(where, name, "sweep")
