@@ -25,6 +25,10 @@ try:
     )
 except ConfigError as err:
     sys.exit(f"triplon: {err}")
+except Exception as err:  # a bug of the validator: still one line, never a traceback
+    sys.exit(
+        f"triplon: internal error while validating the configuration: {type(err).__name__}: {err}"
+    )
 
 
 # every rule takes this as a parameter: editing the library reruns what depends on it
