@@ -5,6 +5,8 @@ Most cases call :func:`triplon.cli.main` in-process (fast); a few run the real
 console script to check that nothing else reaches stderr.
 """
 
+import contextlib
+import io
 import json
 import shutil
 import subprocess
@@ -14,6 +16,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 import xarray as xr
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from triplon import cli
 from triplon.caveats import FLAGS, critical_fillings
@@ -327,3 +331,41 @@ def test_console_script_writes_one_line_or_nothing(args, code, fragment):
         assert r.stderr == "" and strict_json(r.stdout)["converged"] is False
     else:
         assert r.stdout == "" and len(r.stderr.splitlines()) == 1 and r.stderr.startswith(fragment)
+
+
+# ------------------------------------------------------------------------ fuzz
+
+GAP_OPTIONS = [
+    "--n-c",
+    "--mu",
+    "--lam",
+    "--V",
+    "--kappa",
+    "--kappa-a",
+    "--omega",
+    "--T",
+    "--t1",
+    "--eps-beta",
+]
+values = st.one_of(
+    st.floats(allow_nan=True, allow_infinity=True),
+    st.sampled_from([0.0, 1e-300, 1e300, -1e-300, 0.45, 0.5, 2.0, 5.0, 1e-6, 0.01]),
+    st.text(max_size=5),
+)
+
+
+@settings(max_examples=25, deadline=None)
+@given(options=st.dictionaries(st.sampled_from(GAP_OPTIONS), values, max_size=4))
+def test_fuzz_gap_exit_status_one_line_strict_json(options):
+    args = [
+        "gap",
+        "--json",
+        *[f"{k}={v!r}" if isinstance(v, float) else f"{k}={v}" for k, v in options.items()],
+    ]
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        code = cli.main(args)
+    assert code in (0, 1, 2)
+    assert len(err.getvalue().splitlines()) == (0 if code == 0 else 1) and "Traceback" not in err.getvalue()
+    if code == 0:
+        assert isinstance(strict_json(out.getvalue())["caveat_flags"], int)
