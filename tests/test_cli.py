@@ -130,23 +130,37 @@ def test_gap_readable_summary():
         r.returncode == 0
         and "Eq. 17 exact" in r.stdout
         and "T_c (s+-)" in r.stdout
-        and "At T = 0.01" in r.stdout
+        and "Full solution at T = 0.01 eV = 10 meV = 116 K" in r.stdout
     )
+    # the full solution at T: A and B of both bands, |A| in meV and K, Delta/T
+    at_T = r.stdout.split("Full solution at T")[1]
+    for band in ("alpha", "beta"):
+        line = next(x for x in at_T.splitlines() if x.strip().startswith(band))
+        assert "A = " in line and "B = " in line and "meV" in line and "Delta/T = " in line
+    j = json.loads(run("gap", "--T", "0.01", "--json").stdout)
+    A = abs(j["solution_T"]["A_alpha"])
+    assert f"|A| = {A:.6g} eV = {A * 1e3:.6g} meV" in at_T and f"Delta/T = {A / 0.01:.4f}" in at_T
+    # T_c in eV and K with k_B = 8.617333262e-5 eV/K
+    line = next(x for x in r.stdout.splitlines() if x.startswith("T_c (s+-)"))
+    assert f"= {j['Tc'] / 8.617333262e-5:.4g} K" in line
 
 
 @pytest.mark.parametrize(
     "args, fragment",
     [
-        (["gap", "--n-c", "0.45"], "give exactly one of lam, V"),
+        (["gap", "--n-c", "0.45", "--JH", "0.5", "--Jc", "0.3", "--V", "1"], "give exactly one of lam, V"),
         (["gap", "--n-c", "0.45", "--lam", "0.5", "--V", "1"], "give exactly one of lam, V"),
-        (["gap", "--n-c", "0.45", "--lam", "-0.5"], "lam must be > 0"),
-        (["gap", "--n-c", "0.45", "--V", "0"], "V must be > 0"),
-        (["gap", "--n-c", "0.45", "--JH", "0.5"], "JH and Jc"),
-        (["gap", "--n-c", "0.45", "--lam", "0.5", "--omega", "0"], "omega must be > 0"),
-        (["gap", "--n-c", "0.45", "--lam", "0.5", "--T", "-1"], "T must be >= 0"),
+        (["gap", "--n-c", "0.45", "--lam", "-0.5"], "argument --lam: lam in [0.01, 3] required"),
+        (["gap", "--n-c", "0.45", "--V", "0"], "argument --V: V in [0.001, 50] eV required"),
+        (["gap", "--n-c", "0.45", "--JH", "0.5"], "--JH and --Jc go together"),
+        (
+            ["gap", "--n-c", "0.45", "--lam", "0.5", "--omega", "0"],
+            "argument --omega: omega in [1e-06, 5] eV",
+        ),
+        (["gap", "--n-c", "0.45", "--lam", "0.5", "--T", "-1"], "argument --T: T in [0, 5] eV required"),
         (["gap", "--n-c", "0.45", "--lam", "0.5", "--kappa", "1", "--kappa-a", "1"], "not both"),
         (["gap", "--n-c", "2.5", "--lam", "0.5"], "0 < n_c < 2"),
-        (["gap", "--lam", "0.5"], "give --n-c"),
+        (["gap", "--lam", "0.5", "--kappa-b", "0.5"], "--kappa-b needs --kappa-a"),
         (["gap", "--n-c", "0.45", "--lam", "x"], "not a number"),
         (["gap", "--mu", "-3", "--lam", "0.5"], "no Fermi surface"),
     ],
@@ -198,3 +212,35 @@ def test_provenance_bad_input(tmp_path, make, fragment):
 def test_provenance_needs_a_file():
     r = run("provenance")
     assert r.returncode == 2 and "required: file" in r.stderr
+
+
+def test_gap_defaults_are_the_papers_point():
+    default = json.loads(run("gap", "--json").stdout)
+    explicit = json.loads(
+        run("gap", "--n-c", "0.45", "--lam", "0.5", "--kappa", "0.75", "--omega", "0.3", "--json").stdout
+    )
+    assert default == explicit
+    assert default["kappa_a"] == default["kappa_b"] == 0.75 and default["omega"] == 0.3
+    assert default["n_c"] == pytest.approx(0.45, abs=1e-12) and default["lam"] == pytest.approx(0.5)
+    # a pairing option replaces lambda = 0.5 instead of clashing with it
+    v = json.loads(run("gap", "--V", str(default["V"]), "--json").stdout)
+    assert v["A_alpha"] == pytest.approx(default["A_alpha"], rel=1e-10)
+    helptext = " ".join(run("gap", "--help").stdout.split())
+    assert "n_c = 0.45, lambda = 0.5, kappa = 0.75, Omega = 0.3 eV" in helptext
+    assert "(default: 0.3)" in helptext
+
+
+def test_gap_caveats_listed_in_text_and_json():
+    from triplon.caveats import FLAGS, describe
+
+    j = json.loads(run("gap", "--json").stdout)
+    # the paper's point: T_c = 0.0779 eV = 904 K is above the 300 K plausibility bound
+    assert j["caveat_flags"] == 64 and j["caveats"] == [FLAGS[64][1]]
+    assert j["Tc"] / 8.617333262e-5 > 300
+    # d-wave leads at large kappa_a + kappa_b with small kappa_a kappa_b
+    d = json.loads(run("gap", "--kappa-a", "3", "--kappa-b", "0", "--json").stdout)
+    assert d["leading_channel"] == "d" and d["caveat_flags"] & 16
+    assert "the d-wave channel has the higher T_c: the s+- numbers are not the ground state" in d["caveats"]
+    text = run("gap", "--kappa-a", "3", "--kappa-b", "0").stdout
+    for sentence in describe(d["caveat_flags"]):
+        assert f"  - {sentence}" in text

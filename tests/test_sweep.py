@@ -41,7 +41,7 @@ def test_axis_values():
         ({"axes": {"n_c": [2.5]}}, "sweeps.s.axes.n_c: value 2.5 outside the allowed range (0, 2)"),
         ({"axes": {"n_c": {"start": 0.5, "stop": 0.2, "num": 4}}}, "start < stop required"),
         ({"axes": {"n_c": {"start": 0.2, "stop": 0.5, "num": 0}}}, "num: must be >= 1"),
-        ({"axes": {"lam": [0.0]}}, "lam: value 0 outside the allowed range (0, 3]"),
+        ({"axes": {"lam": [0.0]}}, "lam: value 0 outside the allowed range [0.01, 3]"),
         ({"axes": {"omega": [-0.1]}}, "omega: value -0.1 outside"),
         ({"axes": {"lam": [0.3], "V": [1.0]}}, "give 'lam' or 'V', not both"),
         ({"axes": {"kappa": [0.3]}, "fixed": {"kappa_a": 1.0}}, "give 'kappa' or 'kappa_a'"),

@@ -226,7 +226,10 @@ def test_clean_runs_are_byte_identical(small, tmp_path):
             lambda c: c.update(modle={}),
             ["'modle': unknown key (did you mean 'model'?)", "additionalProperties"],
         ),
-        (lambda c: c["numerics"]["shell"].update(ratio=1.5), ["numerics.shell.ratio", "exclusiveMaximum"]),
+        (
+            lambda c: c["numerics"]["shell"].update(ratio=1.5),
+            ["numerics.shell.ratio", "greater than the maximum of 0.75"],
+        ),
         (lambda c: c["paper"]["n_c_grid"].update(num=0), ["paper.n_c_grid.num", "minimum"]),
     ],
 )

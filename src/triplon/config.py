@@ -1,17 +1,30 @@
 """Validation of the workflow configuration, before any job runs.
 
-Three layers, all reported together, one line per problem naming the key
-path, the offending value and the rule:
+Every problem is reported together, one line each, naming the key path, the
+offending value and the rule. The layers, in order:
 
-1. the JSON schema ``workflow/schemas/config.schema.yaml`` (types, ranges,
-   allowed keys, name patterns), with a "did you mean" hint for typos;
-2. cross-field rules the schema cannot express (``start < stop``);
-3. the physics of every sweep (:func:`triplon.sweep.validate_sweep`).
+0. the config files themselves (:func:`config_file_errors`): valid YAML, no key
+   written twice in one mapping (PyYAML and Snakemake silently keep the last);
+1. structure that no later layer can digest: keys that are not strings (YAML
+   reads ``yes``/``no``/``on``/``off`` as booleans, ``~`` as null, ``123`` as a
+   number) and non-finite numbers (``.nan``, ``.inf``, ``-.inf``) anywhere;
+2. the JSON schema ``workflow/schemas/config.schema.yaml`` (types, ranges,
+   allowed keys, name patterns and lengths), with a "did you mean" hint for typos;
+3. cross-field rules the schema cannot express (``start < stop``, a resolvable
+   gap and a single-pocket Fermi surface at the paper's mu of Fig. 2b and at
+   the paper's point of Figs. 4b-6, which is computed once by the same
+   library functions as the jobs, so a value that would stop a job stops here);
+4. the physics of every sweep (:func:`triplon.sweep.validate_sweep`).
+
+:func:`config_errors` never raises on any YAML-representable input: it only
+returns messages (tested by a property-based fuzz test).
 """
 
 from __future__ import annotations
 
 import difflib
+import functools
+import math
 from pathlib import Path
 
 
@@ -19,8 +32,14 @@ class ConfigError(ValueError):
     """An invalid configuration; the message lists every violation."""
 
 
+def _printable(part) -> str:
+    """A key as text, control characters escaped so a message stays one line."""
+    text = str(part)
+    return text if text.isprintable() else text.encode("unicode_escape").decode("ascii")
+
+
 def _path(parts) -> str:
-    parts = [str(p) for p in parts]
+    parts = [_printable(p) for p in parts]
     return ".".join(parts) if parts else "<top level>"
 
 
@@ -29,13 +48,162 @@ def _hint(word: str, choices) -> str:
     return f" (did you mean '{close[0]}'?)" if close else ""
 
 
-def _schema_errors(config: dict, schema: dict) -> list[str]:
+# ------------------------------------------------------------- config files
+
+
+def _yaml_duplicates(node, path, seen, out, where):
+    """Append 'key given twice' messages for every mapping below ``node``."""
+    import yaml
+
+    if id(node) in seen:  # an alias: already walked (also stops alias bombs)
+        return
+    seen.add(id(node))
+    if isinstance(node, yaml.MappingNode):
+        first = {}
+        for key_node, value_node in node.value:
+            if isinstance(key_node, yaml.ScalarNode):
+                if key_node.value == "<<" and key_node.tag == "tag:yaml.org,2002:merge":
+                    continue
+                ident, label = (key_node.tag, key_node.value), key_node.value
+            else:
+                ident, label = None, "<complex key>"
+            if ident is not None and ident in first:
+                out.append(
+                    f"config file '{where}': key '{_path([*path, label])}' is given twice "
+                    f"(line {key_node.start_mark.line + 1}, first on line {first[ident]}); "
+                    "only one may stay (rule: unique keys)"
+                )
+            elif ident is not None:
+                first[ident] = key_node.start_mark.line + 1
+            _yaml_duplicates(value_node, [*path, label], seen, out, where)
+    elif isinstance(node, yaml.SequenceNode):
+        for i, item in enumerate(node.value):
+            _yaml_duplicates(item, [*path, i], seen, out, where)
+
+
+def yaml_text_errors(text: str, where: str) -> list[str]:
+    """Problems of one YAML (or JSON) document ``text``: syntax errors and keys given twice.
+
+    ``where`` names the file in the messages.
+    """
+    import yaml
+
+    try:
+        nodes = list(yaml.compose_all(text, Loader=yaml.SafeLoader))
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = f" at line {mark.line + 1}" if mark is not None else ""
+        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        return [f"config file '{where}': not valid YAML{line}: {problem}"]
+    if len(nodes) > 1:
+        return [f"config file '{where}': holds {len(nodes)} YAML documents; give one"]
+    out: list[str] = []
+    if nodes and nodes[0] is not None:
+        _yaml_duplicates(nodes[0], [], set(), out, where)
+        if isinstance(nodes[0], yaml.MappingNode) and any(
+            isinstance(k, yaml.ScalarNode) and k.value == "__use_yte__" for k, _ in nodes[0].value
+        ):
+            out.append(
+                f"config file '{where}': '__use_yte__' makes it a YTE template (Python expressions); "
+                "a triplon config must be plain data (rule: no templates)"
+            )
+    return out
+
+
+def config_file_errors(paths) -> list[str]:
+    """Problems of the config files themselves (see :func:`yaml_text_errors`)."""
+    out = []
+    for p in paths:
+        try:
+            text = Path(p).read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            out.append(f"config file '{p}': cannot be read ({type(exc).__name__}: {exc})")
+            continue
+        out += yaml_text_errors(text, str(p))
+    return out
+
+
+def load_config_file(path) -> dict:
+    """Load one config file strictly: safe YAML, no key given twice; raise :class:`ConfigError`."""
+    import yaml
+
+    errors = config_file_errors([path])
+    if errors:
+        raise ConfigError("invalid configuration:\n  " + "\n  ".join(errors))
+    return yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+
+
+# ---------------------------------------------------------------- structure
+
+
+def _walk(node, path):
+    """Yield (path, key or None, value) for every mapping entry and list item below ``node``."""
+    stack = [(node, path)]
+    while stack:
+        node, path = stack.pop()
+        if isinstance(node, dict):
+            for k, v in node.items():
+                yield [*path, k], k, v
+                stack.append((v, [*path, k]))
+        elif isinstance(node, (list, tuple)):
+            for i, v in enumerate(node):
+                yield [*path, i], None, v
+                stack.append((v, [*path, i]))
+
+
+def _key_errors(config: dict) -> list[str]:
+    out = []
+    for path, key, _ in _walk(config, []):
+        if isinstance(path[-1], int) and key is None:
+            continue
+        if not isinstance(key, str):
+            out.append(
+                f"config key '{_path(path)}': the key {key!r} ({type(key).__name__}) is not a string "
+                "(YAML reads yes/no/on/off as booleans, ~ as null and bare numbers as numbers; "
+                "quote it) (rule: string keys)"
+            )
+    return out
+
+
+MAX_INT = 2**53
+"""Largest integer magnitude accepted anywhere (exactly representable as a float)."""
+
+
+def _finite_errors(config: dict) -> tuple[list[str], set]:
+    out, paths = [], set()
+    for path, _, value in _walk(config, []):
+        if isinstance(value, float) and not math.isfinite(value):
+            out.append(
+                f"config key '{_path(path)}': {value} is not a finite number; "
+                "NaN and infinities are not allowed anywhere (rule: finite)"
+            )
+            paths.add(_path(path))
+        elif isinstance(value, int) and not isinstance(value, bool) and abs(value) > MAX_INT:
+            out.append(
+                f"config key '{_path(path)}': the integer {str(value)[:20]}... is too large "
+                f"(|value| <= {MAX_INT:.2g}) (rule: finite)"
+            )
+            paths.add(_path(path))
+    return out, paths
+
+
+# ------------------------------------------------------------------- schema
+
+
+def _short(text: str, limit: int = 200) -> str:
+    text = " ".join(str(text).split())
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def _schema_errors(config: dict, schema: dict, skip: set) -> list[str]:
     import jsonschema
 
     validator = jsonschema.Draft202012Validator(schema)
     out = []
     for err in sorted(validator.iter_errors(config), key=lambda e: [str(p) for p in e.absolute_path]):
         where = _path(err.absolute_path)
+        if where in skip or any(where.startswith(s + ".") for s in skip):
+            continue  # already reported as non-finite
         if "propertyNames" in err.schema_path:  # a bad key name: report the key itself
             name = err.instance
             choices = err.validator_value if err.validator == "enum" else []
@@ -45,7 +213,7 @@ def _schema_errors(config: dict, schema: dict) -> list[str]:
             )
         elif err.validator == "additionalProperties" and isinstance(err.instance, dict):
             allowed = sorted(err.schema.get("properties", {}))
-            for extra in sorted(set(err.instance) - set(allowed)):
+            for extra in sorted(set(err.instance) - set(allowed), key=str):
                 out.append(
                     f"config key '{_path([*err.absolute_path, extra])}': unknown key{_hint(extra, allowed)}; "
                     f"allowed here: {', '.join(allowed)} (rule: additionalProperties)"
@@ -56,9 +224,33 @@ def _schema_errors(config: dict, schema: dict) -> list[str]:
                 f"{_hint(err.instance, err.validator_value)}; "
                 f"allowed: {', '.join(map(str, err.validator_value))} (rule: enum)"
             )
+        elif err.validator in ("oneOf", "anyOf") and err.context:
+            import jsonschema.exceptions
+
+            # the branch the value was meant for: a list -> the array branch, a mapping -> the object one
+            kind = "array" if isinstance(err.instance, list) else "object"
+            mine = [
+                e
+                for e in err.context
+                if e.schema_path and err.validator_value[e.schema_path[0]].get("type") == kind
+            ]
+            sub = jsonschema.exceptions.best_match(mine or err.context)
+            at = _path(sub.relative_path) if sub.relative_path else ""
+            forms = (
+                "is neither a list of numbers nor {start, stop, num[, log]}"
+                if "axes" in err.absolute_path
+                else "matches none of the allowed forms"
+            )
+            out.append(
+                f"config key '{where}': {_short(repr(err.instance), 80)} {forms}: "
+                f"{f'at {at!r}: ' if at else ''}{_short(sub.message)} (rule: {err.validator})"
+            )
         else:
-            out.append(f"config key '{where}': {err.message} (rule: {err.validator})")
+            out.append(f"config key '{where}': {_short(err.message)} (rule: {err.validator})")
     return out
+
+
+# ------------------------------------------------------------- cross fields
 
 
 def _ordered_range(config: dict, path: list[str]) -> list[str]:
@@ -76,31 +268,157 @@ def _ordered_range(config: dict, path: list[str]) -> list[str]:
     return []
 
 
-def config_errors(config: dict, schema: dict) -> list[str]:
-    """All problems of ``config`` as readable one-line messages (empty when valid)."""
-    errors = _schema_errors(config, schema)
+GAP_RESOLUTION = 10.0
+"""The paper's point must have an estimated gap 2 Omega exp(-1/lambda) above this many eps_min."""
+
+
+def _paper_point_errors(config: dict, solve: bool = True) -> list[str]:
+    """The paper's point (Figs. 4b, 5, 6) must be computable: one pocket per band, a resolvable gap.
+
+    With ``solve`` the point is also computed (:func:`_paper_point_status`).
+    """
+    from triplon.params import BANDS, BandParams, ParameterError
+
+    g = config["paper"]["gap_structure"]
+    eps_min = config["numerics"].get("shell", {}).get("eps_min", 1e-8)
+    out = []
+    estimate = 2.0 * g["omega"] * math.exp(-1.0 / g["lam"])
+    if estimate < GAP_RESOLUTION * eps_min:
+        out.append(
+            f"config key 'paper.gap_structure.lam': lambda = {g['lam']:g} with Omega = {g['omega']:g} eV "
+            f"gives a gap of about 2 Omega exp(-1/lambda) = {estimate:.3g} eV, below "
+            f"{GAP_RESOLUTION:g} numerics.shell.eps_min = {GAP_RESOLUTION * eps_min:.3g} eV; "
+            "raise lambda or lower eps_min (rule: resolvable gap)"
+        )
+    try:
+        from triplon.fermi import find_pockets, mu_from_n_c
+
+        params = BandParams(**config["model"])
+        mu0 = config["paper"]["mu"]
+        for b in BANDS:
+            n = len(find_pockets(b, mu0, params))
+            if n != 1:
+                out.append(
+                    f"config key 'paper.mu': band {b} has {n} Fermi pockets at mu = {mu0:g} eV with this "
+                    "model; Fig. 2b needs exactly one per band (rule: one pocket)"
+                )
+        mu = mu_from_n_c(g["n_c"], params)
+        for b in BANDS:
+            n = len(find_pockets(b, mu, params))
+            if n != 1:
+                out.append(
+                    f"config key 'paper.gap_structure.n_c': band {b} has {n} Fermi pockets at "
+                    f"n_c = {g['n_c']:g} with this model; Figs. 4b-6 need exactly one per band "
+                    "(rule: one pocket)"
+                )
+        if solve and not out:
+            status = _paper_point_status(
+                tuple(sorted(config["model"].items())),
+                tuple(sorted(config["numerics"].get("shell", {}).items())),
+                g["n_c"],
+                g["lam"],
+                g["kappa"],
+                g["omega"],
+                config["paper"]["temperature_points"],
+            )
+            if status:
+                out.append(
+                    f"config key 'paper.gap_structure': the paper's point (n_c = {g['n_c']:g}, "
+                    f"lambda = {g['lam']:g}, kappa = {g['kappa']:g}, Omega = {g['omega']:g} eV, "
+                    f"{config['paper']['temperature_points']} temperatures) cannot be solved with these "
+                    f"numerics: {status}; change lambda, Omega, temperature_points or "
+                    "numerics.shell.eps_min (rule: solvable point)"
+                )
+    except (ParameterError, ValueError, ArithmeticError) as exc:
+        out.append(
+            f"config key 'paper.gap_structure.n_c': the paper's point cannot be set up with this model: "
+            f"{' '.join(str(exc).split())} (rule: computable)"
+        )
+    return out
+
+
+@functools.lru_cache(maxsize=64)
+def _paper_point_status(model, shell, n_c, lam, kappa, omega, temperature_points) -> str:
+    """'' when the jobs of Figs. 4b-6 can compute the paper's point, else the reason.
+
+    Runs the library functions of those jobs once (about 0.3 s with the default
+    numerics; theta_points does not affect convergence and is kept small): the
+    full T = 0 solution, T_c and the finite-T solutions must all be resolved
+    and converged, so a point the solver cannot handle is rejected here rather
+    than in a job.
+    """
+    import warnings
+
+    from triplon.paper import gap_structure_dataset, gap_temperature_dataset
+    from triplon.params import BandParams
+
+    params, numerics = BandParams(**dict(model)), dict(shell)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            gap_structure_dataset(params, n_c, lam, kappa, omega, 9, numerics)
+            gap_temperature_dataset(params, n_c, lam, kappa, omega, temperature_points, numerics)
+    except Exception as exc:  # whatever stops the job stops the configuration
+        return " ".join(str(exc).split()) or type(exc).__name__
+    return ""
+
+
+def _model_errors(config: dict) -> list[str]:
+    from triplon.params import BandParams, ParameterError
+
+    try:
+        BandParams(**config["model"])
+    except ParameterError as exc:
+        return [f"config key 'model': {exc} (rule: dispersive bands)"]
+    return []
+
+
+def config_errors(config, schema: dict) -> list[str]:
+    """All problems of ``config`` as readable one-line messages (empty when valid).
+
+    Never raises for any input built from YAML values (mappings, lists,
+    strings, numbers, booleans, None).
+    """
+    if not isinstance(config, dict):
+        return [
+            f"config key '<top level>': the configuration must be a mapping of keys, "
+            f"got a {type(config).__name__} (rule: type)"
+        ]
+    errors = _key_errors(config)
+    if errors:  # nothing below can name a key that is not a string
+        return errors
+    finite, bad_paths = _finite_errors(config)
+    errors = finite + _schema_errors(config, schema, bad_paths)
+    if errors:
+        return errors
+    # the schema holds: every key below exists with the right type and range
     errors += _ordered_range(config, ["paper", "n_c_grid"])
     errors += _ordered_range(config, ["paper", "fig3b", "r"])
+    errors += _model_errors(config)
+    sweep_errors = []
     sweeps = config.get("sweeps")
-    if isinstance(sweeps, dict) and not any(e.startswith("config key 'sweeps") for e in errors):
+    if isinstance(sweeps, dict):
         from triplon.sweep import validate_sweep
 
         for name, spec in sweeps.items():
-            errors += [
-                f"config key {e.split(':', 1)[0]!r}:{e.split(':', 1)[1]}" for e in validate_sweep(name, spec)
-            ]
-    if not any(e.startswith(("config key 'experiments", "config key 'fit")) for e in errors):
-        from triplon.experiment import validate_experiments
+            for e in validate_sweep(name, spec):
+                where, _, text = e.partition(": ")
+                sweep_errors.append(f"config key '{where}': {text}")
+    from triplon.experiment import validate_experiments
 
-        errors += validate_experiments(config)
-    return errors
+    errors += validate_experiments(config)
+    if not errors:  # the paper's point is solved only when everything else holds
+        errors += _paper_point_errors(config, solve=not sweep_errors)
+    return errors + sweep_errors
 
 
-def validate_config(config: dict, schema_path) -> None:
-    """Raise :class:`ConfigError` listing every problem of ``config``."""
+def validate_config(config: dict, schema_path, config_files=()) -> None:
+    """Raise :class:`ConfigError` listing every problem of ``config`` and of ``config_files``."""
     import yaml
 
     schema = yaml.safe_load(Path(schema_path).read_text())
-    errors = config_errors(config, schema)
+    errors = config_file_errors(config_files)
+    if not errors:
+        errors = config_errors(config, schema)
     if errors:
         raise ConfigError("invalid configuration:\n  " + "\n  ".join(errors))

@@ -31,15 +31,18 @@ from triplon.params import BANDS, BandParams, MicroParams
 
 KELVIN_PER_EV = 11604.518
 
-# name: (lower, upper, lower inclusive, upper inclusive, units, long name)
+# name: (lower, upper, lower inclusive, upper inclusive, units, long name).
+# The one source of the physical ranges of sweeps (validate_sweep) and of the
+# command line (triplon.cli). Lower bounds of lam (0.01), V (1 meV) and Omega
+# (1 micro-eV): below them the gap 2 Omega exp(-1/lambda) underflows any resolution.
 PARAMETERS = {
     "n_c": (0.0, 2.0, False, False, "1", "conduction electrons per Ni"),
-    "lam": (0.0, 3.0, False, True, "1", "coupling lambda = V sqrt(N_alpha N_beta)"),
-    "V": (0.0, 50.0, False, True, "eV", "pairing strength V (Eq. 13)"),
+    "lam": (0.01, 3.0, True, True, "1", "coupling lambda = V sqrt(N_alpha N_beta)"),
+    "V": (0.001, 50.0, True, True, "eV", "pairing strength V (Eq. 13)"),
     "kappa": (0.0, 10.0, True, True, "1", "kappa_a = kappa_b"),
     "kappa_a": (0.0, 10.0, True, True, "1", "kappa_a = JK_a/JH"),
     "kappa_b": (0.0, 10.0, True, True, "1", "kappa_b = JK_b/JH"),
-    "omega": (0.0, 5.0, False, True, "eV", "pairing cutoff Omega"),
+    "omega": (1e-6, 5.0, True, True, "eV", "pairing cutoff Omega"),
     "T": (0.0, 5.0, True, True, "eV", "temperature k_B T"),
     "t1": (-5.0, 5.0, True, True, "eV", "first-neighbour hopping t1"),
     "t2": (-5.0, 5.0, True, True, "eV", "second-neighbour hopping t2"),
@@ -75,15 +78,32 @@ class SweepError(ValueError):
 
 # ------------------------------------------------------------------- axes
 
+MAX_NAME = 64
+"""Longest sweep or figure name (characters); names become parts of paths under results/."""
+MAX_POINTS = 1_000_000
+"""Most points one sweep may hold (the plan hashes every point when the workflow starts)."""
+MAX_CHUNKS = 10_000
+"""Most chunk jobs one sweep may plan (points / chunk_size)."""
+MAX_FIGURES = 100
+"""Most figures one sweep may declare."""
+
 
 def axis_values(spec) -> np.ndarray:
-    """Values of one axis: a list, or {start, stop, num[, log]} (log: geometric spacing)."""
+    """Values of one axis, sorted ascending.
+
+    ``spec`` is a list of numbers (any order; returned sorted, so the gathered
+    coordinates are monotonic) or {start, stop, num[, log]} (log: geometric
+    spacing).
+    """
     if isinstance(spec, dict):
         start, stop, num = float(spec["start"]), float(spec["stop"]), int(spec["num"])
         if spec.get("log", False):
-            return np.geomspace(start, stop, num)
-        return np.round(np.linspace(start, stop, num), 12)
-    return np.asarray(spec, dtype=float).reshape(-1)
+            values = np.geomspace(start, stop, num)
+        else:
+            values = np.round(np.linspace(start, stop, num), 12)
+    else:
+        values = np.asarray(spec, dtype=float).reshape(-1)
+    return np.sort(values)
 
 
 def _in_range(name, x):
@@ -100,18 +120,135 @@ def _range_text(name):
     )
 
 
-def validate_sweep(name: str, spec: dict) -> list[str]:
-    """Physical and cross-field checks of one sweep; returns readable messages (empty if valid)."""
+def _safe(key) -> str:
+    """A key for a message path: control characters escaped so the message stays one line."""
+    text = str(key)
+    return text if text.isprintable() else text.encode("unicode_escape").decode("ascii")
+
+
+def _is_number(x) -> bool:
+    return isinstance(x, (int, float)) and not isinstance(x, bool) and math.isfinite(x)
+
+
+def _name_errors(path: str, name, what: str) -> list[str]:
     import re
 
-    errors = []
-    where = f"sweeps.{name}"
-    if not re.fullmatch(r"[A-Za-z0-9_-]+", str(name)):
-        errors.append(f"{where}: sweep name must match [A-Za-z0-9_-]+ (rule: pattern)")
-    axes = spec.get("axes") or {}
+    if not isinstance(name, str):
+        return [f"{path}: {what} name must be a string, got {name!r} (rule: type)"]
+    if not re.fullmatch(r"[A-Za-z0-9_-]+", name):
+        return [f"{path}: {what} name {name[:80]!r} must match [A-Za-z0-9_-]+ (rule: pattern)"]
+    if len(name) > MAX_NAME:
+        return [f"{path}: {what} name is {len(name)} characters long, at most {MAX_NAME} (rule: maxLength)"]
+    return []
+
+
+def _axis_errors(path: str, key: str, spec_) -> list[str]:
+    """Problems of one axis specification (list of numbers or {start, stop, num[, log]})."""
+    if isinstance(spec_, dict):
+        extra = sorted(set(map(str, spec_)) - {"start", "stop", "num", "log"})
+        if extra:
+            return [f"{path}: unknown key '{extra[0]}'; allowed: start, stop, num, log (rule: keys)"]
+        for k in ("start", "stop"):
+            if not _is_number(spec_.get(k)):
+                return [f"{path}.{k}: a finite number is required, got {spec_.get(k)!r} (rule: type)"]
+        num = spec_.get("num")
+        if not isinstance(num, int) or isinstance(num, bool):
+            return [f"{path}.num: an integer is required, got {num!r} (rule: type)"]
+        if num < 1:
+            return [f"{path}.num: must be >= 1, got {num} (rule: minimum)"]
+        if num > MAX_POINTS:
+            return [f"{path}.num: must be <= {MAX_POINTS}, got {num} (rule: maximum)"]
+        if not isinstance(spec_.get("log", False), bool):
+            return [f"{path}.log: true or false, got {spec_.get('log')!r} (rule: type)"]
+        if num > 1 and not spec_["start"] < spec_["stop"]:
+            return [
+                f"{path}: start < stop required, got start={spec_['start']}, "
+                f"stop={spec_['stop']} (rule: start<stop)"
+            ]
+        if spec_.get("log") and not (spec_["start"] > 0 and spec_["stop"] > 0):
+            return [f"{path}: log spacing needs start, stop > 0 (rule: log)"]
+    elif isinstance(spec_, list):
+        if not spec_:
+            return [f"{path}: an empty list; give at least one value (rule: minItems)"]
+        if len(spec_) > MAX_POINTS:
+            return [f"{path}: {len(spec_)} values, at most {MAX_POINTS} (rule: maxItems)"]
+        for i, x in enumerate(spec_):
+            if not _is_number(x):
+                return [f"{path}.{i}: a finite number is required, got {x!r} (rule: type)"]
+    else:
+        return [
+            f"{path}: a list of numbers or {{start, stop, num}} is required, "
+            f"got a {type(spec_).__name__} (rule: type)"
+        ]
+    values = axis_values(spec_)
+    out = []
+    bad = [float(x) for x in values if not _in_range(key, float(x))]
+    if bad:
+        out.append(f"{path}: value {bad[0]:g} outside the allowed range {_range_text(key)} (rule: range)")
+    if np.unique(values).size != values.size:
+        out.append(f"{path}: repeated values (rule: unique)")
+    return out
+
+
+def _micro_errors(where: str, fixed: dict) -> list[str]:
+    """Derived values of fixed microscopic parameters (Eqs. 3, 10, 13) must lie in their ranges."""
+    from triplon.params import ParameterError
+
+    given = {k: float(fixed[k]) for k in MICRO if k in fixed}
+    try:
+        m = MicroParams(**given)
+        derived = {
+            "eps_alpha": m.eps_alpha,
+            "eps_beta": m.eps_beta,
+            "kappa_a": m.kappa_a,
+            "kappa_b": m.kappa_b,
+            "V": m.V,
+        }
+        if "omega" not in fixed:
+            derived["omega"] = m.omega
+    except (ParameterError, ArithmeticError) as exc:
+        return [f"{where}.fixed: the microscopic parameters give no valid model: {exc} (rule: derived)"]
+    names = ", ".join(f"{k}={v:g}" for k, v in given.items())
+    out = []
+    for key, value in derived.items():
+        if not _in_range(key, value):
+            what = "omega = Jc = 4 tc^2/U" if key == "omega" else key
+            out.append(
+                f"{where}.fixed: {names} give {what} = {value:.6g}, outside the allowed range "
+                f"{_range_text(key)} (rule: derived {key})"
+            )
+    return out
+
+
+def validate_sweep(name, spec) -> list[str]:
+    """Physical and cross-field checks of one sweep; returns readable messages (empty if valid).
+
+    Every message reads ``"<key path>: <problem> (rule: ...)"``. Never raises,
+    whatever ``name`` and ``spec`` hold.
+    """
+    where = f"sweeps.{_safe(name)}"
+    errors = _name_errors(where, name, "sweep")
+    if errors:
+        where = "sweeps.<invalid name>"
+    if not isinstance(spec, dict):
+        got = type(spec).__name__
+        return [*errors, f"{where}: a mapping with 'axes' is required, got {got} (rule: type)"]
+    axes = spec.get("axes")
     fixed = spec.get("fixed") or {}
-    if not axes:
-        errors.append(f"{where}.axes: at least one axis is required (rule: required)")
+    if not isinstance(axes, dict) or not axes:
+        return [*errors, f"{where}.axes: a mapping of at least one axis is required (rule: required)"]
+    if not isinstance(fixed, dict):
+        return [*errors, f"{where}.fixed: a mapping of parameter values is required (rule: type)"]
+    for section, allowed in ((axes, "axis"), (fixed, "parameter")):
+        for key in section:
+            if key not in PARAMETERS:
+                part = "axes" if section is axes else "fixed"
+                errors.append(
+                    f"{where}.{part}.{_safe(key)}: unknown {allowed}; allowed: {', '.join(PARAMETERS)} "
+                    "(rule: enum)"
+                )
+    if errors:
+        return errors
     for key in sorted(set(axes) & set(fixed)):
         errors.append(f"{where}: '{key}' is both an axis and fixed (rule: exclusive)")
     given = set(axes) | set(fixed)
@@ -125,63 +262,85 @@ def validate_sweep(name: str, spec: dict) -> list[str]:
                 f"{where}: '{key}' is derived from the microscopic parameters {sorted(micro)}; "
                 "remove it or the microscopic ones (rule: exclusive)"
             )
+    sizes = []
     for key, spec_ in axes.items():
-        path = f"{where}.axes.{key}"
-        if key not in PARAMETERS:
-            errors.append(f"{path}: unknown axis; allowed: {', '.join(PARAMETERS)} (rule: enum)")
-            continue
-        if isinstance(spec_, dict):
-            if spec_.get("num", 0) < 1:
-                errors.append(f"{path}.num: must be >= 1, got {spec_.get('num')} (rule: minimum)")
-                continue
-            if spec_.get("num", 1) > 1 and not spec_["start"] < spec_["stop"]:
-                errors.append(
-                    f"{path}: start < stop required, got start={spec_['start']}, "
-                    f"stop={spec_['stop']} (rule: start<stop)"
-                )
-            if spec_.get("log") and not (spec_["start"] > 0 and spec_["stop"] > 0):
-                errors.append(f"{path}: log spacing needs start, stop > 0 (rule: log)")
-        try:
-            values = axis_values(spec_)
-        except (TypeError, ValueError, KeyError) as exc:
-            errors.append(f"{path}: not a list of numbers or {{start, stop, num}} ({exc})")
-            continue
-        bad = [float(x) for x in values if not _in_range(key, float(x))]
-        if bad:
-            errors.append(
-                f"{path}: value {bad[0]:g} outside the allowed range {_range_text(key)} (rule: range)"
-            )
-        if len(set(values.tolist())) != values.size:
-            errors.append(f"{path}: repeated values (rule: unique)")
+        axis_err = _axis_errors(f"{where}.axes.{key}", key, spec_)
+        errors += axis_err
+        if not axis_err:
+            sizes.append(axis_values(spec_).size)
+    fixed_ok = True
     for key, value in fixed.items():
         path = f"{where}.fixed.{key}"
-        if key not in PARAMETERS:
-            errors.append(f"{path}: unknown parameter; allowed: {', '.join(PARAMETERS)} (rule: enum)")
-        elif not isinstance(value, (int, float)) or isinstance(value, bool):
-            errors.append(f"{path}: must be a number, got {value!r} (rule: type)")
+        if not _is_number(value):
+            errors.append(f"{path}: must be a finite number, got {value!r} (rule: type)")
+            fixed_ok = False
         elif not _in_range(key, float(value)):
             errors.append(
                 f"{path}: value {value:g} outside the allowed range {_range_text(key)} (rule: range)"
             )
-    for i, fig in enumerate(spec.get("figures") or []):
-        path = f"{where}.figures.{i}"
-        if fig.get("quantity") not in SCALARS:
+            fixed_ok = False
+    if fixed_ok and micro and not (micro & set(axes)):
+        errors += _micro_errors(where, fixed)
+    if len(sizes) == len(axes):
+        total = math.prod(sizes)
+        chunk = spec.get("chunk_size", 500)
+        if total > MAX_POINTS:
             errors.append(
-                f"{path}.quantity: unknown quantity {fig.get('quantity')!r}; "
-                f"allowed: {', '.join(SCALARS)} (rule: enum)"
+                f"{where}.axes: {' x '.join(map(str, sizes))} = {total} points, at most {MAX_POINTS} "
+                "per sweep; split it into several sweeps or coarsen an axis (rule: total points)"
+            )
+        elif isinstance(chunk, int) and not isinstance(chunk, bool) and chunk >= 1:
+            if -(-total // chunk) > MAX_CHUNKS:
+                errors.append(
+                    f"{where}.chunk_size: {total} points in chunks of {chunk} make "
+                    f"{-(-total // chunk)} jobs, at most {MAX_CHUNKS}; raise chunk_size (rule: total chunks)"
+                )
+    chunk = spec.get("chunk_size", 500)
+    if not isinstance(chunk, int) or isinstance(chunk, bool) or chunk < 1:
+        errors.append(f"{where}.chunk_size: must be an integer >= 1, got {chunk!r} (rule: minimum)")
+    figures = spec.get("figures") or []
+    if not isinstance(figures, list):
+        errors.append(f"{where}.figures: a list of figure specifications is required (rule: type)")
+        figures = []
+    if len(figures) > MAX_FIGURES:
+        errors.append(f"{where}.figures: {len(figures)} figures, at most {MAX_FIGURES} (rule: maxItems)")
+    names_seen = {}
+    for i, fig in enumerate(figures):
+        path = f"{where}.figures.{i}"
+        if not isinstance(fig, dict):
+            errors.append(f"{path}: a mapping with name, quantity and x is required (rule: type)")
+            continue
+        name_err = _name_errors(f"{path}.name", fig.get("name"), "figure")
+        errors += name_err
+        if not name_err:
+            if fig["name"] in names_seen:
+                errors.append(
+                    f"{path}.name: the figure name {fig['name']!r} is already used by figure "
+                    f"{names_seen[fig['name']]} of this sweep (rule: unique)"
+                )
+            names_seen.setdefault(fig["name"], i)
+        quantity = fig.get("quantity")
+        if not isinstance(quantity, str) or quantity not in SCALARS:
+            errors.append(
+                f"{path}.quantity: unknown quantity {quantity!r}; allowed: {', '.join(SCALARS)} (rule: enum)"
             )
         for role in ("x", "y", "facet"):
-            if role in fig and fig[role] not in axes:
+            if role in fig and (not isinstance(fig[role], str) or fig[role] not in axes):
                 errors.append(
                     f"{path}.{role}: {fig[role]!r} is not an axis of this sweep "
                     f"({', '.join(axes)}) (rule: axis)"
                 )
-    for key in spec.get("mark") or {}:
+    mark = spec.get("mark") or {}
+    if not isinstance(mark, dict):
+        errors.append(f"{where}.mark: a mapping of axis values is required (rule: type)")
+        mark = {}
+    for key, value in mark.items():
         if key not in axes:
-            errors.append(f"{where}.mark.{key}: not an axis of this sweep ({', '.join(axes)}) (rule: axis)")
-    chunk = spec.get("chunk_size", 500)
-    if not isinstance(chunk, int) or chunk < 1:
-        errors.append(f"{where}.chunk_size: must be an integer >= 1, got {chunk!r} (rule: minimum)")
+            errors.append(
+                f"{where}.mark.{_safe(key)}: not an axis of this sweep ({', '.join(axes)}) (rule: axis)"
+            )
+        elif not _is_number(value):
+            errors.append(f"{where}.mark.{key}: must be a finite number, got {value!r} (rule: type)")
     return errors
 
 
