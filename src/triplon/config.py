@@ -100,3 +100,10 @@ def validate_config(config: dict, schema_path) -> None:
     errors = config_errors(config, schema)
     if errors:
         raise ConfigError("invalid configuration:\n  " + "\n  ".join(errors))
+
+
+__all__ = [
+    "ConfigError",
+    "config_errors",
+    "validate_config",
+]
