@@ -12,6 +12,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import sphinx.ext.autosummary
+
 import triplon
 
 HERE = Path(__file__).resolve().parent
@@ -47,6 +49,14 @@ autodoc_typehints = "none"  # types are in the numpydoc "Parameters" sections
 numpydoc_show_class_members = False
 numpydoc_class_members_toctree = False
 numpydoc_validation_checks = set()
+# summaries end at the first sentence: "Eq. 17" and "Fig. 3b" do not end one
+sphinx.ext.autosummary.WELL_KNOWN_ABBREVIATIONS = (
+    *sphinx.ext.autosummary.WELL_KNOWN_ABBREVIATIONS,
+    "Eq.",
+    "Eqs.",
+    "Fig.",
+    "Figs.",
+)
 
 intersphinx_mapping = {}  # no network at build time: references stay local
 
