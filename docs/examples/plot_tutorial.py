@@ -23,17 +23,18 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 import triplon
-from triplon.bands import bands_on_path
+from triplon.bands import bands_on_path, eta
 from triplon.dos import fermi_level
+from triplon.fermi import fermi_contour, find_pockets
+from triplon.gap import gap_point
+from triplon.sweep import chunk_dataset, compute_chunk, gather, sweep_keys
 
 params = triplon.BandParams()
 fl = fermi_level(n_c=0.45, params=params)
 print(f"mu = {fl.mu:.6f} eV at n_c = {fl.n_c:.4f}")
 for band in triplon.BANDS:
-    print(
-        f"{band:5s}  n = {fl.filling[band]:.4f}   N = {fl.dos[band]:.4f} 1/eV   "
-        f"Ñ = {fl.dos_eta2[band]:.4f} 1/eV   Ñ/N = {fl.dos_eta2[band] / fl.dos[band]:.3f}"
-    )
+    n, N, Nt = fl.filling[band], fl.dos[band], fl.dos_eta2[band]
+    print(f"{band:5s}  n = {n:.4f}  N = {N:.4f} 1/eV  Ñ = {Nt:.4f} 1/eV  Ñ/N = {Nt / N:.3f}")
 print(f"N_beta/N_alpha = {fl.dos['beta'] / fl.dos['alpha']:.4f}")
 
 # %%
@@ -43,7 +44,8 @@ fig, ax = plt.subplots(figsize=(5, 3.2))
 for band, x in zip(triplon.BANDS, xi):
     ax.plot(path.distance, x, label=band)
 ax.axhline(0.0, color="k", lw=0.6, ls="--")
-ax.set_xticks(path.positions, [r"$\Gamma$" if s == "Gamma" else s for s in path.labels])
+ticks = [r"$\Gamma$" if label == "Gamma" else label for label in path.labels]
+ax.set_xticks(path.positions, ticks)
 ax.set_ylabel(r"$\xi_k$ (eV)")
 ax.legend()
 fig.tight_layout()
@@ -54,13 +56,14 @@ fig.tight_layout()
 # :func:`triplon.gap.gap_point` returns the analytic results (Eqs. 17, 18) next to the
 # full momentum-space solution of Eq. 14, Δ_b(k) = A_b + B_b η_k², its T_c and the
 # d-wave eigenvalue. Here the paper's point: n_c = 0.45, λ = 0.5, κ = 0.75, Ω = 0.3 eV.
-from triplon.gap import gap_point  # noqa: E402 (imported where the tutorial uses it)
 
 s = gap_point(n_c=0.45, lam=0.5, kappa=0.75, omega=0.3)
 print(f"converged: {s.converged} ({s.status})")
-print(f"Delta_alpha/Delta_beta on the diagonal: Eq. 17 {s.ratio_eq17:.4f}, Eq. 18 {s.ratio_eq18:.4f}, ")
-print(f"  sqrt(N_b/N_a) {s.ratio_sqrt:.4f}, full solution {s.gap_ratio:.4f}")
-print(f"A_alpha = {s.A_alpha:.5f} eV, B_alpha = {s.B_alpha:.5f} eV, A_beta = {s.A_beta:.5f} eV")
+print("Delta_alpha/Delta_beta on the diagonal:")
+print(f"  Eq. 17 {s.ratio_eq17:.4f}, Eq. 18 {s.ratio_eq18:.4f}, sqrt(N_b/N_a) {s.ratio_sqrt:.4f}")
+print(f"  full solution {s.gap_ratio:.4f}")
+print(f"A_alpha = {s.A_alpha:.5f} eV, B_alpha = {s.B_alpha:.5f} eV")
+print(f"A_beta = {s.A_beta:.5f} eV, B_beta = {s.B_beta:.5f} eV")
 print(f"T_c = {s.Tc:.5f} eV, leading channel {s.leading_channel}")
 
 # %%
@@ -70,8 +73,6 @@ print(f"T_c = {s.Tc:.5f} eV, leading channel {s.leading_channel}")
 # pocket, M for the β hole pocket), θ = 0 along a zone axis and θ = π/4 on the
 # diagonal, where η = cos kx − cos ky vanishes. :func:`triplon.fermi.find_pockets`
 # finds each sheet and :func:`triplon.fermi.fermi_contour` gives k_F(θ).
-from triplon.bands import eta  # noqa: E402 (imported where the tutorial uses it)
-from triplon.fermi import fermi_contour, find_pockets  # noqa: E402 (imported where the tutorial uses it)
 
 theta = np.linspace(0.0, np.pi / 2, 91)
 fig, ax = plt.subplots(figsize=(5, 3.2))
@@ -97,7 +98,6 @@ fig.tight_layout()
 # The pipeline splits its points into chunks (:func:`triplon.sweep.plan_sweep`), computes
 # each chunk (:func:`triplon.sweep.compute_chunk`) and assembles them
 # (:func:`triplon.sweep.gather`); here the same functions run in-process on a 5 × 3 grid.
-from triplon.sweep import chunk_dataset, compute_chunk, gather, sweep_keys  # noqa: E402 (imported where the tutorial uses it)
 
 spec = {
     "axes": {"n_c": {"start": 0.35, "stop": 0.55, "num": 5}, "lam": [0.3, 0.4, 0.5]},
