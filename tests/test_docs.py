@@ -6,6 +6,7 @@ copy of docs/ so that the test never sees stale generated pages.
 
 import importlib
 import inspect
+import os
 import pkgutil
 import re
 import shutil
@@ -63,7 +64,7 @@ def html(tmp_path_factory):
         capture_output=True,
         text=True,
         timeout=600,
-        env={**__import__("os").environ, "MPLBACKEND": "Agg"},
+        env={**os.environ, "MPLBACKEND": "Agg"},
     )
     assert r.returncode == 0, f"sphinx-build failed:\n{r.stdout[-3000:]}\n{r.stderr[-6000:]}"
     return out
