@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 import xarray as xr
 import yaml
+from conftest import local_snakemake_env
 
 from triplon.dos import fermi_level
 
@@ -50,7 +51,12 @@ def tiny(config):
 
 def smk(project: Path, *args, check=True):
     r = subprocess.run(
-        [SNAKEMAKE, "--cores", "2", *args], cwd=project, capture_output=True, text=True, timeout=900
+        [SNAKEMAKE, "--cores", "2", *args],
+        cwd=project,
+        capture_output=True,
+        text=True,
+        timeout=900,
+        env=local_snakemake_env(),
     )
     if check and r.returncode != 0:
         raise AssertionError(f"snakemake {' '.join(args)} failed:\n{r.stdout[-3000:]}\n{r.stderr[-3000:]}")
@@ -373,6 +379,7 @@ def test_sigkill_halfway_then_resume_gives_identical_results(tmp_path):
     proc = subprocess.Popen(
         [SNAKEMAKE, "--cores", "2", "sweeps"],
         cwd=project,
+        env=local_snakemake_env(),
         start_new_session=True,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
@@ -426,3 +433,17 @@ def test_hostile_targets_match_no_rule_and_write_nothing(small, target):
     assert {
         p for p in small.parent.rglob("*") if "logs" not in p.parts and ".snakemake" not in p.parts
     } <= before
+
+
+def test_local_runs_skip_the_slurm_probe():
+    """The environment of local runs makes the SLURM plugin's start-up probe fail at once."""
+    import shutil
+    import time
+
+    if shutil.which("scontrol") is None:
+        pytest.skip("no SLURM client: the plugin does not probe")
+    t0 = time.perf_counter()
+    r = subprocess.run(
+        ["scontrol", "show", "config"], env=local_snakemake_env(), capture_output=True, timeout=30
+    )
+    assert r.returncode != 0 and time.perf_counter() - t0 < 2.0

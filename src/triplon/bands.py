@@ -257,7 +257,6 @@ def van_hove_energies(band: str, params: BandParams | None = None) -> np.ndarray
 
 
 __all__ = [
-    "BANDS",
     "HIGH_SYMMETRY_POINTS",
     "KPath",
     "Quadratic",

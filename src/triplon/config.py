@@ -422,3 +422,10 @@ def validate_config(config: dict, schema_path, config_files=()) -> None:
         errors = config_errors(config, schema)
     if errors:
         raise ConfigError("invalid configuration:\n  " + "\n  ".join(errors))
+
+
+__all__ = [
+    "ConfigError",
+    "config_errors",
+    "validate_config",
+]

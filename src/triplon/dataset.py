@@ -221,3 +221,17 @@ def to_netcdf(ds: xr.Dataset, path, inputs=(), rule: str | None = None) -> None:
         if v.dtype.kind in "fiu":
             encoding[name] = {"_FillValue": None} if v.dtype.kind == "f" else {}
     ds.to_netcdf(path, format="NETCDF4", engine="netcdf4", encoding=encoding)
+
+
+__all__ = [
+    "CorruptFileError",
+    "config_hash",
+    "dos_table_dataset",
+    "file_sha256",
+    "load_checked",
+    "read_provenance",
+    "source_fingerprint",
+    "to_netcdf",
+    "var",
+    "with_provenance",
+]

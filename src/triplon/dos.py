@@ -224,6 +224,7 @@ def dos_moments_triangles(
 __all__ = [
     "DEFAULT_NODES",
     "FermiLevel",
+    "ShellQuadrature",
     "dos_moments",
     "dos_moments_contour",
     "dos_moments_smeared",
@@ -231,6 +232,10 @@ __all__ = [
     "fermi_level",
     "fermi_line_quadrature",
     "filling_contour",
+    "flat_shell",
+    "gauss_rule_of_measure",
+    "graded_gauss",
+    "shell_quadrature",
 ]
 
 

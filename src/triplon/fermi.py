@@ -295,3 +295,19 @@ def fermi_lines(band: str, mu: float, params: BandParams | None = None, nk: int 
             x, y = x - step * gx, y - step * gy
         out.append((np.clip(x, -np.pi, np.pi), np.clip(y, -np.pi, np.pi)))
     return out
+
+
+__all__ = [
+    "N_C_MAX",
+    "N_C_MIN",
+    "Pocket",
+    "TopologyError",
+    "fermi_contour",
+    "fermi_lines",
+    "fermi_momentum",
+    "filling",
+    "fillings",
+    "find_pockets",
+    "mu_from_n_c",
+    "pocket_integrals",
+]

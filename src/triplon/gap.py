@@ -600,3 +600,30 @@ def gap_point(
     Vv = resolve_V(fermi, lam, V, JH, Jc)
     shells = prepare_shells(fermi.mu, omega, params, **numerics)
     return gap_summary(shells, fermi, Vv, kappa_a, kappa_b, T)
+
+
+__all__ = [
+    "BCS_RATIO",
+    "Eq17Solution",
+    "FullSolution",
+    "GapSummary",
+    "GapWarning",
+    "V_from_lam",
+    "critical_temperature",
+    "d_wave_eigenvalue",
+    "gap_eq16",
+    "gap_point",
+    "gap_ratio_eq18",
+    "gap_ratio_weak",
+    "gap_summary",
+    "gap_vs_temperature",
+    "lam_from_V",
+    "prepare_shells",
+    "resolution_floor",
+    "resolve_V",
+    "s_wave_eigenvalue",
+    "solve_eq17",
+    "solve_full",
+    "tc_d_wave",
+    "tc_s_wave",
+]

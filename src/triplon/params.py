@@ -198,3 +198,11 @@ class MicroParams:
 
     def as_dict(self) -> dict[str, float]:
         return asdict(self)
+
+
+__all__ = [
+    "BANDS",
+    "BandParams",
+    "MicroParams",
+    "ParameterError",
+]

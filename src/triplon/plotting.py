@@ -791,3 +791,12 @@ def render_sweep_figure(pd: xr.Dataset, fig: dict, overlay, mark, pdf: str, png:
     f.savefig(png, metadata={"Software": None}, bbox_inches="tight")
     plt.close(f)
     return ds
+
+
+__all__ = [
+    "FIGURES",
+    "default_sweep_figures",
+    "render",
+    "render_sweep_figure",
+    "sweep_figure_data",
+]

@@ -646,3 +646,23 @@ def gather(spec: dict, name: str, keys: list[str], chunks: list[xr.Dataset], num
     ds = with_provenance(ds, f"Phase diagram of sweep '{name}'", params)
     ds.attrs["converged_fraction"] = float(np.mean(ds["converged"].values))
     return ds
+
+
+__all__ = [
+    "EXPERIMENT",
+    "SweepError",
+    "axis_values",
+    "band_key",
+    "chunk_dataset",
+    "compute_chunk",
+    "compute_point",
+    "gather",
+    "plan_chunks",
+    "plan_sweep",
+    "point_key",
+    "resolve_point",
+    "sweep_axes",
+    "sweep_keys",
+    "sweep_points",
+    "validate_sweep",
+]

@@ -15,12 +15,24 @@ rule figure:
     input:
         lambda wc: FIGURE_INPUTS[wc.name],
     output:
-        nc="results/figures/{name}.nc",
-        pdf="results/figures/{name}.pdf",
+        # in the report: one row per figure, its PNG, PDF and plotted data side by side
+        nc=report(
+            "results/figures/{name}.nc",
+            caption="../report/figure.rst",
+            category="Paper figures",
+            labels={"figure": "{name}", "file": "plotted data (NetCDF)"},
+        ),
+        pdf=report(
+            "results/figures/{name}.pdf",
+            caption="../report/figure.rst",
+            category="Paper figures",
+            labels={"figure": "{name}", "file": "PDF"},
+        ),
         png=report(
             "results/figures/{name}.png",
             caption="../report/figure.rst",
             category="Paper figures",
+            labels={"figure": "{name}", "file": "PNG"},
         ),
     log:
         "results/logs/figure_{name}.log",

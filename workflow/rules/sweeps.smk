@@ -52,13 +52,26 @@ rule sweep_figure:
     input:
         "results/sweeps/{name}/phase_diagram.nc",
     output:
-        nc="results/sweeps/{name}/figures/{fig}.nc",
-        pdf="results/sweeps/{name}/figures/{fig}.pdf",
+        nc=report(
+            "results/sweeps/{name}/figures/{fig}.nc",
+            caption="../report/sweep_figure.rst",
+            category="Sweeps",
+            subcategory="{name}",
+            labels={"figure": "{fig}", "file": "plotted data (NetCDF)"},
+        ),
+        pdf=report(
+            "results/sweeps/{name}/figures/{fig}.pdf",
+            caption="../report/sweep_figure.rst",
+            category="Sweeps",
+            subcategory="{name}",
+            labels={"figure": "{fig}", "file": "PDF"},
+        ),
         png=report(
             "results/sweeps/{name}/figures/{fig}.png",
             caption="../report/sweep_figure.rst",
             category="Sweeps",
             subcategory="{name}",
+            labels={"figure": "{fig}", "file": "PNG"},
         ),
     log:
         "results/logs/sweeps/{name}/figure-{fig}.log",
