@@ -291,3 +291,28 @@ def test_side_by_side_summary_fields():
     for b in BANDS:
         r = s.ratio_2gap_Tc[b]
         assert r["maximum"] > r["average"] > r["diagonal"] > 0
+
+
+@pytest.mark.parametrize("points", [32, 33, 34, 60, 61])
+def test_temperature_grids_converge_everywhere(points):
+    """hybr can stop at a residual of a few ulps with 'not making good progress': still a solution."""
+    from triplon.paper import gap_temperature_dataset
+    from triplon.params import BandParams
+
+    ds = gap_temperature_dataset(BandParams(), 0.45, 0.5, 0.75, 0.3, points=points)
+    assert not np.isnan(ds["gap"].values).any()
+
+
+def test_underflowing_eq17_guess_starts_at_the_floor():
+    """lambda = 0.02 with kappa = 10: the Eq. 17 guess underflows, the full problem is still solved."""
+    from triplon.gap import _s_wave_map
+
+    fl = fermi_level(n_c=0.45)
+    shells = prepare_shells(fl.mu, 0.3)
+    V = V_from_lam(0.02, fl.dos["alpha"], fl.dos["beta"])
+    sol = solve_full(shells, V, 10.0, 10.0)
+    if sol.converged:  # then it solves the gap equations
+        x = np.array([sol.A_alpha, sol.B_alpha, sol.A_beta, sol.B_beta])
+        assert np.allclose(_s_wave_map(shells, V, 100.0, 0.0, x), x, rtol=1e-8)
+    else:
+        assert "below resolution" in sol.status
