@@ -201,6 +201,8 @@ def test_fig6_shows_kelvin_and_marks_tc(gap_temperature, plt):
     (alpha,) = [ln for ln in labelled(ax) if "alpha" in ln.get_label()]
     np.testing.assert_allclose(alpha.get_ydata(), ds.gap.sel(band="alpha").values * 1e3)
     assert len(legend_texts(ax)) == len(labelled(ax)) == 3
+    # T_c of the paper's point is ~905 K: the title says it is above the plausibility bound
+    assert (tc_k > 300) == ("caveat" in ax.get_title(loc="left"))
     plt.close(fig)
 
 

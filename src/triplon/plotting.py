@@ -398,7 +398,7 @@ def fig5_plot(ds, plt):
 
 
 def fig6_plot(ds, plt):
-    from triplon.caveats import KELVIN_PER_EV
+    from triplon.caveats import KELVIN_PER_EV, TC_PLAUSIBLE_K
 
     fig, ax = plt.subplots(figsize=(WIDTH, 2.9))
     tc = float(ds.attrs["Tc"])
@@ -428,7 +428,11 @@ def fig6_plot(ds, plt):
     top.tick_params(direction="in")
     ax.tick_params(top=False)
     ax.text(0.5, 0.3, S_PM_TEXT, transform=ax.transAxes, ha="center", va="center", fontsize=8)
-    ax.set_title("full solution of Eq. 14, " + _point_text(ds), fontsize=6.5, loc="left", pad=14)
+    title = "full solution of Eq. 14, " + _point_text(ds)
+    if tc * KELVIN_PER_EV > TC_PLAUSIBLE_K:  # a caveat, not a silent number (PHYSICS.md §8)
+        bound = f"{TC_PLAUSIBLE_K:.0f}"
+        title += "\n" + rf"(caveat: $T_c$ > {bound} K; $\lambda$, $\Omega$ set ratios, not the scale)"
+    ax.set_title(title, fontsize=6.5, loc="left", pad=14)
     _legend(ax, loc="center left", bbox_to_anchor=(0.0, 0.55), fontsize=6.5)
     return fig
 
