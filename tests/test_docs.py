@@ -128,19 +128,29 @@ def test_the_tutorial_ran_at_build_time(html):
     # printed by the executed code: the paper's filling and the phase diagram's repr
     assert re.search(r"mu = -0\.65\d+ eV at n_c = 0\.4500", page)
     assert "Dimensions:" in page and "converged_fraction" in page
+    # the tunneling spectrum at the paper's point: the beta and alpha coherence peaks
+    # (132.3 and 210.3 meV at T = 2 meV, Gamma = 1 meV; see tests/test_spectrum.py)
+    assert re.search(r"coherence peak at 13\d\.\d meV\s+\(nearest gap extremum: beta max\)", page)
+    assert re.search(r"coherence peak at 21\d\.\d meV\s+\(nearest gap extremum: alpha max\)", page)
     images = sorted((html / "_images").glob("sphx_glr_plot_tutorial_*.png"))
-    assert len([p for p in images if "thumb" not in p.name]) >= 3
+    assert len([p for p in images if "thumb" not in p.name]) >= 4
 
 
 def test_cli_page_shows_the_installed_options(html):
     page = (html / "cli.html").read_text()
     for option in ("--n-c", "--lam", "--kappa", "--json", "provenance"):
         assert option in page
+    # triplon spectrum: its own section with the generated option list
+    for option in ("triplon spectrum", "--gamma", "--matrix-element", "--gap-model", "--weights"):
+        assert option in page, option
 
 
 def test_pages_exist(html):
     for page in ("index", "physics", "workflow", "cli", "slurm", "api"):
         assert (html / f"{page}.html").stat().st_size > 5000
     contract = (html / "workflow.html").read_text()
-    for path in ("phase_diagram.nc", "fit.nc", "results/paper", "results/figures"):
+    for path in ("phase_diagram.nc", "fit.nc", "results/paper", "results/figures", "results/experiments"):
         assert path in contract
+    physics = (html / "physics.html").read_text()
+    for term in ("Tunneling spectra", "Comparison with experiment", "Dynes", "fit_bounds"):
+        assert term in physics or term in contract, term

@@ -1,9 +1,9 @@
 """``snakemake --report`` on an install made exactly as the README says.
 
 A fresh virtual environment gets ``pip install -e .`` of a temporary copy of the
-project (no extras: what a user has after the quick start), runs the main target and
-the sweeps on a tiny configuration with that environment's Snakemake, then builds the
-report as HTML and as a zip archive and opens both.
+project (no extras: what a user has after the quick start), runs the main target, the
+sweeps and two small fits to experiment on a tiny configuration with that environment's
+Snakemake, then builds the report as HTML and as a zip archive and opens both.
 """
 
 import json
@@ -16,10 +16,28 @@ from pathlib import Path
 
 import pytest
 import xarray as xr
+import yaml
 from test_workflow import FIGURES, make_project, tiny
 
 ROOT = Path(__file__).resolve().parents[1]
 SWEEP_FIGURES = ["Tc_K", "gap_ratio", "anisotropy_alpha", "anisotropy_beta", "lambda_d_at_Tc", "d_wave_leads"]
+# the fits of tiny_with_fits and their figures (a fit of fillings only has no gap figures)
+EXPERIMENT_FIGURES = {
+    "stm_fan2025": ["chi2_map", "summary", "gap_distribution", "spectrum"],
+    "arpes_sun2025": ["chi2_map", "summary"],
+}
+TARGETS = ["all", "sweeps", "experiments"]
+
+
+def tiny_with_fits(config):
+    """The tiny configuration of test_workflow plus two small fits (an STM and an ARPES one)."""
+    tiny(config)
+    fits = config["fit"]
+    stm = {**fits["stm_fan2025"], "grid": 3, "map": 4}
+    stm["free"] = stm["free"][:2]  # lam, kappa
+    stm["fixed"] = {"n_c": 0.45, "omega": 0.1}
+    config["fit"] = {"stm_fan2025": stm, "arpes_sun2025": {**fits["arpes_sun2025"], "grid": 5, "map": 7}}
+
 
 pytestmark = [pytest.mark.slow, pytest.mark.workflow]
 
@@ -33,7 +51,7 @@ def run(args, cwd, timeout=1200):
 @pytest.fixture(scope="module")
 def fresh(tmp_path_factory):
     """A copy of the project installed as the README's quick start says, after running its targets."""
-    project = make_project(tmp_path_factory.mktemp("fresh") / "triplon", tiny)
+    project = make_project(tmp_path_factory.mktemp("fresh") / "triplon", tiny_with_fits)
     shutil.copytree(ROOT / "src", project / "src", ignore=shutil.ignore_patterns("__pycache__", "*.egg-info"))
     for name in ("pyproject.toml", "README.md"):
         shutil.copy(ROOT / name, project)
@@ -41,7 +59,7 @@ def fresh(tmp_path_factory):
     # (--no-compile only skips writing bytecode at install time: 40 s instead of 110 s)
     run([sys.executable, "-m", "venv", ".venv"], project)
     run([".venv/bin/pip", "install", "-q", "--no-compile", "-e", "."], project)
-    run([".venv/bin/snakemake", "--cores", "2", "all", "sweeps"], project)
+    run([".venv/bin/snakemake", "--cores", "2", *TARGETS], project)
     return project
 
 
@@ -59,7 +77,7 @@ def test_fresh_install_has_no_extra_packages(fresh):
 
 
 def test_html_report_lists_every_figure_with_its_pdf_and_data(fresh):
-    run([".venv/bin/snakemake", "--report", "results/report.html", "all", "sweeps"], fresh)
+    run([".venv/bin/snakemake", "--report", "results/report.html", *TARGETS], fresh)
     html = (fresh / "results/report.html").read_text()
     results = report_results(html)
     paths = {Path(p).as_posix() for p in results}
@@ -77,10 +95,26 @@ def test_html_report_lists_every_figure_with_its_pdf_and_data(fresh):
         assert f"showResultInfo('results/figures/fig3b.{ext}')" in fig3b["caption"]
     tc = by_path["results/sweeps/tiny/figures/Tc_K.png"]
     assert "tiny" in tc["caption"] and "phase_diagram.nc" in tc["caption"]
+    for fit, figs in EXPERIMENT_FIGURES.items():
+        for fig in figs:
+            for ext, label in (("png", "PNG"), ("pdf", "PDF"), ("nc", "plotted data (NetCDF)")):
+                entry = by_path[f"results/experiments/{fit}/figures/{fig}.{ext}"]
+                assert entry["labels"] == {"figure": fig, "file": label}, (fit, fig, ext)
+                # the caption names the fit and the experiment and links the figure's own three
+                # files (not those of another fit with the same figure names)
+                caption = entry["caption"]
+                assert fit in caption and "arXiv:" in caption, (fit, fig)
+                for other in ("png", "pdf", "nc"):
+                    assert f"showResultInfo('results/experiments/{fit}/figures/{fig}.{other}')" in caption
+    assert (
+        "<strong>Quasiparticle DOS</strong>"
+        in by_path["results/experiments/stm_fan2025/figures/spectrum.png"]["caption"]
+    )
+    assert "Undefined substitution" not in html and "System Message" not in html
 
 
 def test_zip_report_holds_the_files(fresh):
-    run([".venv/bin/snakemake", "--report", "results/report.zip", "all", "sweeps"], fresh)
+    run([".venv/bin/snakemake", "--report", "results/report.zip", *TARGETS], fresh)
     with zipfile.ZipFile(fresh / "results/report.zip") as z:
         names = z.namelist()
         for name in FIGURES:
@@ -92,14 +126,47 @@ def test_zip_report_holds_the_files(fresh):
     assert data == (fresh / "results/figures/fig6.nc").read_bytes()
 
 
+def contract_name(name: str, free: list[str]) -> str:
+    """How docs/workflow.rst writes a variable of an experiment file: ``<p>`` for a free
+    parameter, ``<p1>_map`` for a chi2-map axis, ``best_<p>``, ``<...>_<tag>`` for the
+    best-fit and paper's-point copies."""
+    if name in free:
+        return "<p>"
+    for i, p in enumerate(free[:2], start=1):
+        if name == f"{p}_map":
+            return f"<p{i}>_map"
+    for prefix in ("best_", "paper_"):
+        if name.startswith(prefix) and name[len(prefix) :] in free:
+            return f"{prefix}<p>"
+    for tag in ("_best", "_paper"):
+        if name.endswith(tag):
+            return name[: -len(tag)] + "_<tag>"
+    return name
+
+
 def test_data_contract_page_names_every_variable(fresh):
     """docs/workflow.rst names every variable, coordinate and file the pipeline writes."""
     page = (ROOT / "docs/workflow.rst").read_text()
+    seen_experiments = set()
     for path in sorted((fresh / "results").rglob("*.nc")):
         if "chunks" in path.parts:
             continue  # internal: per-chunk files are assembled into phase_diagram.nc
         if "sweeps" not in path.parts:
             assert path.name in page or path.stem in page, path.name
+        free = []
+        if "experiments" in path.parts:
+            fit = path.relative_to(fresh / "results/experiments").parts[0]
+            seen_experiments.add(fit)
+            free = [
+                f["name"] for f in yaml.safe_load((fresh / "config.yaml").read_text())["fit"][fit]["free"]
+            ]
         with xr.open_dataset(path) as ds:
             for name in [*ds.data_vars, *ds.coords]:
-                assert f"``{name}``" in page, f"{path.relative_to(fresh)}: {name} is not on docs/workflow.rst"
+                shown = contract_name(name, free)
+                assert f"``{shown}``" in page, (
+                    f"{path.relative_to(fresh)}: {name} ({shown}) is not on docs/workflow.rst"
+                )
+            if "experiments" in path.parts and path.name == "fit.nc":
+                for p in free:
+                    assert "fit_bounds" in ds[p].attrs and "``fit_bounds``" in page
+    assert seen_experiments == set(EXPERIMENT_FIGURES)

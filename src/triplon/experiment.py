@@ -80,11 +80,15 @@ UNITS = {
     "K": ("temperature", 1.0),
     "1": ("ratio", 1.0),
 }
+"""Units an observable may be given in: {unit: (dimension, factor to meV, K or 1)}."""
 ALLOWED_UNITS = {"energy": ("meV", "eV", "K"), "temperature": ("K", "meV", "eV"), "ratio": ("1",)}
+"""{dimension: units accepted for a quantity of that dimension} (K for an energy means E/k_B)."""
 BOUNDS = ("none", "lower", "upper")
+"""Values of an observable's ``bound``: two-sided, or a one-sided lower/upper limit."""
 CHEAP = ("lam", "V", "kappa", "kappa_a", "kappa_b")
 """Fit parameters that leave the shell quadrature unchanged."""
 FILLING_ONLY = ("n_alpha", "n_beta")
+"""Quantities that need no gap solution (a fit of only these has no gap figures)."""
 PENALTY = 1.0e3
 """Residual (in sigma) given to an observable the model cannot produce at a point (solver failure)."""
 P_CONSISTENT = 0.05
@@ -103,6 +107,19 @@ def to_canonical(quantity: str, value: float, unit: str) -> float:
 
     Energies go to meV, temperatures to K; a temperature given as an energy is
     k_B T (and an energy given in K is E/k_B), k_B = 8.617333262e-5 eV/K.
+
+    Parameters
+    ----------
+    quantity : str
+        A key of :data:`QUANTITIES`.
+    value : float
+        The value in ``unit``.
+    unit : {"meV", "eV", "K", "1"}
+
+    Returns
+    -------
+    float
+        The value in meV (energies), K (temperatures) or 1 (ratios).
 
     Raises
     ------
@@ -130,7 +147,18 @@ def to_canonical(quantity: str, value: float, unit: str) -> float:
 
 @dataclass(frozen=True)
 class Observable:
-    """One measured value in canonical units (meV, K or 1)."""
+    """One measured value in canonical units (meV, K or 1).
+
+    Attributes
+    ----------
+    quantity : str
+        A key of :data:`QUANTITIES`.
+    value, sigma : float
+        Measured value and its standard error, in the canonical unit of the
+        quantity (``unit``: meV for gaps, K for ``Tc_K``, 1 for ratios and fillings).
+    bound : {"none", "lower", "upper"}
+        Two-sided value or one-sided limit.
+    """
 
     quantity: str
     value: float
@@ -143,7 +171,26 @@ class Observable:
 
 
 def observables(entry: dict, names=None) -> list[Observable]:
-    """The observables of one catalogue entry (canonical units), optionally a subset by quantity."""
+    """The observables of one catalogue entry (canonical units), optionally a subset by quantity.
+
+    Parameters
+    ----------
+    entry : dict
+        Catalogue entry with ``observables``: a list of
+        ``{quantity, value, sigma, unit[, bound]}``.
+    names : list of str, optional
+        Keep only these quantities, in this order.
+
+    Returns
+    -------
+    list of Observable
+        Values and sigmas converted by :func:`to_canonical`.
+
+    Raises
+    ------
+    ExperimentError
+        Unknown quantity or a unit that does not fit it.
+    """
     out = []
     for o in entry["observables"]:
         if names is not None and o["quantity"] not in names:
@@ -163,12 +210,37 @@ def observables(entry: dict, names=None) -> list[Observable]:
 
 
 def chi2_value(model: dict, obs: list[Observable]) -> float:
-    """chi2 = Σ ((model - measured)/sigma)^2 (one-sided for bounds); NaN model -> PENALTY^2."""
+    """chi2 = Σ ((model - measured)/sigma)^2 (one-sided for bounds); NaN model -> PENALTY^2.
+
+    Parameters
+    ----------
+    model : dict
+        {quantity: model value} in canonical units (as from :func:`model_quantities`).
+    obs : list of Observable
+
+    Returns
+    -------
+    float
+        chi2 (dimensionless), the sum of the squares of :func:`residuals`.
+    """
     return float(np.sum(residuals(model, obs) ** 2))
 
 
 def residuals(model: dict, obs: list[Observable]) -> np.ndarray:
-    """(model - measured)/sigma per observable; 0 for a satisfied bound; PENALTY where undefined."""
+    """(model - measured)/sigma per observable; 0 for a satisfied bound; PENALTY where undefined.
+
+    Parameters
+    ----------
+    model : dict
+        {quantity: model value} in canonical units; a missing or non-finite
+        value gets the residual :data:`PENALTY`.
+    obs : list of Observable
+
+    Returns
+    -------
+    ndarray, shape (len(obs),)
+        Pulls (dimensionless, in units of sigma).
+    """
     r = np.empty(len(obs))
     for i, o in enumerate(obs):
         m = model.get(o.quantity, math.nan)
@@ -194,6 +266,21 @@ def fermi_line_eta2_range(band: str, mu: float, params=None, n: int = 24) -> tup
     or where grad xi ∥ (1, -1), i.e. on the line cx + cy = -(b0 + c1)/(2A + b1).
     All are roots of quadratics; the Fermi-line Gauss nodes are added as
     candidates as a safeguard. Returns (nan, nan) without a Fermi line.
+
+    Parameters
+    ----------
+    band : {"alpha", "beta"}
+    mu : float
+        Chemical potential (eV).
+    params : BandParams, optional
+        Band parameters (default: the paper's Fig. 2 set).
+    n : int
+        Gauss nodes per piece of the Fermi-line quadrature added as candidates.
+
+    Returns
+    -------
+    (float, float)
+        min and max of eta^2 = (cos kx - cos ky)^2 on the Fermi line (dimensionless).
     """
     from triplon._conic import real_roots_quadratic
     from triplon.bands import quadratic_coefficients
@@ -237,6 +324,14 @@ class ModelCache:
     """Fermi levels and shell quadratures keyed by (band parameters, n_c[, Omega]).
 
     Holds at most ``size`` shell sets (least recently used dropped first).
+
+    Parameters
+    ----------
+    numerics : dict, optional
+        The ``numerics`` section of the configuration (``quadrature_nodes``,
+        ``shell`` options of :func:`triplon.gap.prepare_shells`).
+    size : int
+        Largest number of shell quadratures kept.
     """
 
     def __init__(self, numerics: dict | None = None, size: int = 64):
@@ -537,7 +632,18 @@ def _fit_errors(name, spec, experiments) -> list[str]:
 
 
 def validate_experiments(config: dict) -> list[str]:
-    """Cross-field checks of the ``experiments:`` and ``fit:`` sections (one line per problem)."""
+    """Cross-field checks of the ``experiments:`` and ``fit:`` sections (one line per problem).
+
+    Parameters
+    ----------
+    config : dict
+        The whole configuration.
+
+    Returns
+    -------
+    list of str
+        One message per problem, each naming its key path (empty when valid).
+    """
     errors = []
     experiments = config.get("experiments") or {}
     if not isinstance(experiments, dict):
@@ -557,7 +663,29 @@ def validate_experiments(config: dict) -> list[str]:
 
 @dataclass
 class FitSpec:
-    """A resolved fit: observables in canonical units, free parameters, fixed values."""
+    """A resolved fit: observables in canonical units, free parameters, fixed values.
+
+    Build it with ``FitSpec.from_config(name, config)``, which validates the
+    configuration first (:class:`ExperimentError` on any problem).
+
+    Attributes
+    ----------
+    name : str
+        Key of the fit under ``fit:``.
+    experiment : str
+        Catalogue name(s) of the experiment(s), joined by "+".
+    entry : dict
+        The (combined) catalogue entry.
+    obs : list of Observable
+        The fitted observables (canonical units).
+    free : list of (str, float, float)
+        Free parameters with their bounds (units of :data:`triplon.sweep.PARAMETERS`,
+        eV for energies).
+    fixed : dict
+        Fixed parameter values.
+    grid, map : int
+        Coarse-search points per free parameter; chi2-map points per axis.
+    """
 
     name: str
     experiment: str
@@ -600,7 +728,20 @@ class FitSpec:
 
 
 def axis_grid(lo: float, hi: float, num: int) -> np.ndarray:
-    """Grid over [lo, hi]: geometric when lo > 0 and hi/lo >= 5, else linear (end points included)."""
+    """Grid over [lo, hi]: geometric when lo > 0 and hi/lo >= 5, else linear (end points included).
+
+    Parameters
+    ----------
+    lo, hi : float
+        Bounds (units of the parameter), lo < hi.
+    num : int
+        Number of points.
+
+    Returns
+    -------
+    ndarray, shape (num,)
+        The grid, with exactly ``lo`` and ``hi`` at its ends.
+    """
     if lo > 0 and hi / lo >= 5:
         g = np.geomspace(lo, hi, num)
     else:
@@ -620,7 +761,38 @@ def _from_unit(z, lo, hi):
 
 @dataclass
 class FitResult:
-    """Outcome of :func:`run_fit` (model values in canonical units)."""
+    """Outcome of :func:`run_fit` (model values in canonical units).
+
+    ``dof``, ``p_value`` and ``consistent`` (p >= :data:`P_CONSISTENT`) are
+    properties; ``verdict_text()`` is the sentence stored as the ``verdict``
+    attribute of ``fit.nc``.
+
+    Attributes
+    ----------
+    spec : FitSpec
+    best : dict
+        Best-fit values of the free parameters.
+    chi2 : float
+        chi2 at the best fit.
+    model : dict
+        :func:`model_quantities` at the best fit (meV, K, 1; A_b, B_b in eV).
+    residuals : ndarray
+        Pull of each observable at the best fit (units of sigma).
+    map_axes, map_values : list
+        Names of the (up to two) chi2-map parameters and their grids.
+    chi2_map : ndarray
+        chi2 on the map grid (first axis = first map parameter), the other
+        free parameters at the best fit; NaN where no gap is resolved.
+    chi2_grid_min : float
+        Smallest chi2 of the coarse grid.
+    evaluations, shell_builds : int
+        Model evaluations and shell quadratures built.
+    reach : dict
+        {quantity: (min, max)} of ``gap2_Tc_max_alpha`` and ``gap_max_ratio``
+        over all points evaluated.
+    starts : list
+        Starting points of the local searches.
+    """
 
     spec: FitSpec
     best: dict
@@ -687,7 +859,17 @@ class FitResult:
 
 
 def measured_gap2_tc(obs) -> float | None:
-    """2 gap_max_alpha / (k_B Tc) of the measurement, if both are measured (two-sided)."""
+    """2 gap_max_alpha / (k_B Tc) of the measurement, if both are measured (two-sided).
+
+    Parameters
+    ----------
+    obs : list of Observable
+
+    Returns
+    -------
+    float or None
+        The dimensionless ratio, or None when the α gap or T_c is missing.
+    """
     d = {o.quantity: o for o in obs if o.bound == "none"}
     if "gap_max_alpha" in d and "Tc_K" in d:
         return 2 * d["gap_max_alpha"].value * 1e-3 / (K_B * d["Tc_K"].value)
@@ -695,6 +877,18 @@ def measured_gap2_tc(obs) -> float | None:
 
 
 def measured_ratio(obs) -> float | None:
+    """Measured gap_max_alpha / gap_max_beta: given directly, or from both measured gaps.
+
+    Parameters
+    ----------
+    obs : list of Observable
+        Only two-sided observables are used.
+
+    Returns
+    -------
+    float or None
+        The dimensionless ratio, or None when it is not measured.
+    """
     d = {o.quantity: o for o in obs if o.bound == "none"}
     if "gap_max_ratio" in d:
         return d["gap_max_ratio"].value
@@ -704,7 +898,18 @@ def measured_ratio(obs) -> float | None:
 
 
 class Objective:
-    """chi2 of a fit as a function of the free parameters, counting evaluations."""
+    """chi2 of a fit as a function of the free parameters, counting evaluations.
+
+    ``point(x)``, ``model(x)``, ``residuals(x)`` and ``chi2(x)`` take the free
+    parameters ``x`` in the order of ``spec.free`` (units of the parameters);
+    ``reach`` records the range of ``gap2_Tc_max_alpha`` and ``gap_max_ratio``
+    seen so far.
+
+    Parameters
+    ----------
+    spec : FitSpec
+    cache : ModelCache
+    """
 
     def __init__(self, spec: FitSpec, cache: ModelCache):
         self.spec = spec
@@ -788,6 +993,20 @@ def run_fit(
     4. The chi2 map over the two leading free parameters, the others at their
        best-fit values. If any map or grid point beats the fit (it must not), the
        fit is restarted there.
+
+    Parameters
+    ----------
+    spec : FitSpec
+    numerics : dict, optional
+        The ``numerics`` section of the configuration.
+    cache : ModelCache, optional
+        Shared shell cache (a new one by default).
+    log : callable, optional
+        Called with one progress line at a time.
+
+    Returns
+    -------
+    FitResult
     """
     from scipy.optimize import minimize, minimize_scalar
 
@@ -916,7 +1135,21 @@ def run_fit(
 
 
 def combined_entry(experiments: dict, names) -> dict:
-    """One catalogue entry, or the union of several (a joint fit of independent measurements)."""
+    """One catalogue entry, or the union of several (a joint fit of independent measurements).
+
+    Parameters
+    ----------
+    experiments : dict
+        The ``experiments:`` catalogue.
+    names : str or list of str
+        Catalogue name(s).
+
+    Returns
+    -------
+    dict
+        The entry; for several, citations, materials and methods joined by "; "
+        and all observables.
+    """
     names = names if isinstance(names, list) else [names]
     if len(names) == 1:
         return experiments[names[0]]
@@ -930,13 +1163,39 @@ def combined_entry(experiments: dict, names) -> dict:
 
 
 def fit_experiments(config: dict, name: str) -> dict:
-    """{experiment name: catalogue entry} of the experiments a fit uses."""
+    """{experiment name: catalogue entry} of the experiments a fit uses.
+
+    Parameters
+    ----------
+    config : dict
+        The whole configuration.
+    name : str
+        Key of the fit under ``fit:``.
+
+    Returns
+    -------
+    dict
+    """
     exp = config["fit"][name]["experiment"]
     return {e: config["experiments"][e] for e in (exp if isinstance(exp, list) else [exp])}
 
 
 def fit_figure_names(config: dict, name: str) -> list[str]:
-    """Figures of one fit: the chi2 map and summary, plus gap figures when gaps are fitted."""
+    """Figures of one fit: the chi2 map and summary, plus gap figures when gaps are fitted.
+
+    Parameters
+    ----------
+    config : dict
+        The whole configuration.
+    name : str
+        Key of the fit under ``fit:``.
+
+    Returns
+    -------
+    list of str
+        ``chi2_map``, ``summary`` and, unless only fillings are fitted,
+        ``gap_distribution`` and ``spectrum``.
+    """
     spec = config["fit"][name]
     entry = combined_entry(config["experiments"], spec["experiment"])
     chosen = spec.get("observables")
@@ -960,6 +1219,19 @@ def fit_dataset(result: FitResult, numerics: dict | None = None):
     ``measured``, ``sigma``, ``model`` values (canonical units per observable,
     listed in ``observable_units``) and the ``pull``; ``chi2_map`` over
     ``<p1>_map``, ``<p2>_map`` (other free parameters at the best fit).
+
+    Parameters
+    ----------
+    result : FitResult
+    numerics : dict, optional
+        The ``numerics`` section of the configuration (recorded in the provenance).
+
+    Returns
+    -------
+    xarray.Dataset
+        Every variable with ``units`` and ``long_name``; the verdict, best fit
+        and model values at it are attributes (``verdict``, ``best_fit_point``,
+        ``best_fit_quantities``, ``model_reach``).
     """
     import xarray as xr
 
@@ -1056,3 +1328,38 @@ def fit_dataset(result: FitResult, numerics: dict | None = None):
     if m is not None:
         ds.attrs["measured_gap2_Tc_max_alpha"] = m
     return ds
+
+
+__all__ = [
+    "ALLOWED_UNITS",
+    "BOUNDS",
+    "CHEAP",
+    "FILLING_ONLY",
+    "K_B",
+    "PAPER_POINT",
+    "PENALTY",
+    "P_CONSISTENT",
+    "QUANTITIES",
+    "UNITS",
+    "ExperimentError",
+    "FitResult",
+    "FitSpec",
+    "ModelCache",
+    "Objective",
+    "Observable",
+    "axis_grid",
+    "chi2_value",
+    "combined_entry",
+    "fermi_line_eta2_range",
+    "fit_dataset",
+    "fit_experiments",
+    "fit_figure_names",
+    "measured_gap2_tc",
+    "measured_ratio",
+    "model_quantities",
+    "observables",
+    "residuals",
+    "run_fit",
+    "to_canonical",
+    "validate_experiments",
+]

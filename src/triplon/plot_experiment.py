@@ -37,6 +37,7 @@ AXIS = {
     "kappa_b": r"$\kappa_b$",
     "omega": r"$\Omega$ (eV)",
 }
+"""Axis labels (matplotlib mathtext, with units) of the fit parameters."""
 QLABEL = {
     "gap_max_alpha": r"max$|\Delta_\alpha|$",
     "gap_max_beta": r"max$|\Delta_\beta|$",
@@ -51,6 +52,7 @@ QLABEL = {
     "gap2_Tc_max_alpha": r"$2\Delta_\alpha^{max}/k_BT_c$",
     "gap2_Tc_max_beta": r"$2\Delta_\beta^{max}/k_BT_c$",
 }
+"""Labels (matplotlib mathtext) of the quantities of :data:`triplon.experiment.QUANTITIES`."""
 DCHI2 = (2.30, 6.18)
 """chi2_min + these: 68 % and 95 % regions for two parameters."""
 
@@ -90,6 +92,22 @@ def _measured(fit: xr.Dataset, energy_only: bool = False) -> xr.Dataset:
 
 
 def chi2_map_data(fit: xr.Dataset) -> xr.Dataset:
+    """Data of the ``chi2_map`` figure: chi2 over the two leading free parameters.
+
+    Parameters
+    ----------
+    fit : xarray.Dataset
+        A fit file (``results/experiments/<fit>/fit.nc``, :func:`triplon.experiment.fit_dataset`).
+
+    Returns
+    -------
+    xarray.Dataset
+        ``chi2_map`` (dimensionless) over ``<p1>_map``, ``<p2>_map`` (units of
+        the parameters; the other free parameters at their best fit), the
+        best fit ``best_<p>`` and the paper's point ``paper_<p>`` of each axis,
+        and ``chi2`` at the best fit; attribute ``contour_levels_chi2`` =
+        chi2_min + :data:`DCHI2`.
+    """
     dims = fit["chi2_map"].dims
     axes = [d[: -len("_map")] for d in dims]
     ds = xr.Dataset({"chi2_map": fit["chi2_map"]})
@@ -110,6 +128,19 @@ def chi2_map_data(fit: xr.Dataset) -> xr.Dataset:
 
 
 def chi2_map_plot(ds: xr.Dataset, plt):
+    """Draw :func:`chi2_map_data`: log-colour map with 68 %/95 % contours (a curve for one parameter).
+
+    Parameters
+    ----------
+    ds : xarray.Dataset
+        The figure's data, as returned by the matching ``*_data`` function.
+    plt : module
+        :mod:`matplotlib.pyplot`, styled by :mod:`triplon.plotting`.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
     from matplotlib.colors import LogNorm
     from matplotlib.lines import Line2D
 
@@ -202,6 +233,25 @@ def gap_histogram(A: float, B: float, band: str, mu: float, params, edges, n: in
 
     Normalised to unit area (1/meV); weights of the exact Fermi-line quadrature
     with ``n`` Gauss nodes per piece. Returns rho at the bin centres.
+
+    Parameters
+    ----------
+    A, B : float
+        Gap coefficients of Delta_b = A_b + B_b eta^2 (eV, Eq. 15).
+    band : {"alpha", "beta"}
+    mu : float
+        Chemical potential (eV).
+    params : BandParams
+        Band parameters.
+    edges : ndarray, shape (m + 1,)
+        Bin edges of |Delta| (meV).
+    n : int
+        Gauss nodes per piece of the Fermi-line quadrature.
+
+    Returns
+    -------
+    ndarray, shape (m,)
+        Weight per |Delta| (1/meV), unit area.
     """
     from triplon.dos import fermi_line_quadrature
 
@@ -212,6 +262,32 @@ def gap_histogram(A: float, B: float, band: str, mu: float, params, edges, n: in
 
 
 def gap_distribution_data(fit: xr.Dataset, numerics: dict, bins: int = 120) -> xr.Dataset:
+    """Data of the ``gap_distribution`` figure: Fermi-line weight per |Delta_b| (T -> 0).
+
+    At the best fit and at the paper's point (suffix ``_best``, ``_paper``).
+
+    Parameters
+    ----------
+    fit : xarray.Dataset
+        A fit file (``results/experiments/<fit>/fit.nc``, :func:`triplon.experiment.fit_dataset`).
+    numerics : dict
+        The ``numerics`` section of the configuration.
+    bins : int
+        Number of |Delta| bins, from 0 to 1.05 x the largest gap (or measured gap + sigma).
+
+    Returns
+    -------
+    xarray.Dataset
+        ``rho_<tag>`` (band, ``gap_<tag>``; 1/meV, unit area per band) with the
+        bin centres ``gap_<tag>`` (meV); scalars ``gap_min_<b>_<tag>``,
+        ``gap_max_<b>_<tag>`` (meV) and ``Tc_K_<tag>`` (K); the measured gaps
+        ``measured``, ``sigma`` (meV) along ``observable``.
+
+    Raises
+    ------
+    RuntimeError
+        The gap equation has no converged solution at one of the two points.
+    """
     from triplon.params import BANDS, BandParams
 
     data, coords = {}, {}
@@ -270,6 +346,19 @@ def _measured_lines(ax, ds, handles):
 
 
 def gap_distribution_plot(ds: xr.Dataset, plt):
+    """Draw :func:`gap_distribution_data`: two panels, best fit and paper's point, measured gaps ± sigma.
+
+    Parameters
+    ----------
+    ds : xarray.Dataset
+        The figure's data, as returned by the matching ``*_data`` function.
+    plt : module
+        :mod:`matplotlib.pyplot`, styled by :mod:`triplon.plotting`.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
     fig, axs = plt.subplots(1, 2, figsize=(2 * WIDTH, 2.6))
     for ax, tag, name in ((axs[0], "best", "best fit"), (axs[1], "paper", "paper's point")):
         handles = []
@@ -299,6 +388,21 @@ def gap_distribution_plot(ds: xr.Dataset, plt):
 
 
 def summary_data(fit: xr.Dataset) -> xr.Dataset:
+    """Data of the ``summary`` figure: pulls, best-fit values, chi2, dof and p-value.
+
+    Parameters
+    ----------
+    fit : xarray.Dataset
+        A fit file (``results/experiments/<fit>/fit.nc``, :func:`triplon.experiment.fit_dataset`).
+
+    Returns
+    -------
+    xarray.Dataset
+        Along ``observable``: ``measured``, ``sigma``, ``model`` (canonical
+        units in ``observable_units``), ``pull`` (sigma) and ``bound``; scalars
+        ``best_<p>`` (units of the parameter, attribute ``fit_bounds``),
+        ``chi2``, ``dof``, ``p_value``.
+    """
     from triplon.sweep import PARAMETERS
 
     meas = _measured(fit)
@@ -323,6 +427,19 @@ def summary_data(fit: xr.Dataset) -> xr.Dataset:
 
 
 def summary_plot(ds: xr.Dataset, plt):
+    """Draw :func:`summary_data`: a pull chart and a table of the fit.
+
+    Parameters
+    ----------
+    ds : xarray.Dataset
+        The figure's data, as returned by the matching ``*_data`` function.
+    plt : module
+        :mod:`matplotlib.pyplot`, styled by :mod:`triplon.plotting`.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
     from matplotlib.patches import Patch
 
     fig, (ax, tx) = plt.subplots(1, 2, figsize=(2 * WIDTH, 2.4), gridspec_kw={"width_ratios": [1.0, 1.25]})
@@ -419,8 +536,33 @@ def _spectrum_at(point: dict, emax: float | None, gamma: float | None):
 
 
 def spectrum_data(fit: xr.Dataset, numerics: dict) -> xr.Dataset:
-    """Quasiparticle DOS (per spin, relative to the normal-state N_alpha + N_beta) at the best fit
-    and at the paper's point, Dynes broadening GAMMA_FRACTION x the largest gap, T -> 0."""
+    """Data of the ``spectrum`` figure: quasiparticle DOS at the best fit and at the paper's point.
+
+    Per spin, relative to the normal-state N_alpha + N_beta, from
+    :func:`triplon.spectrum.spectrum_point` with Dynes broadening
+    :data:`GAMMA_FRACTION` x the largest gap, T -> 0.
+
+    Parameters
+    ----------
+    fit : xarray.Dataset
+        A fit file (``results/experiments/<fit>/fit.nc``, :func:`triplon.experiment.fit_dataset`).
+    numerics : dict
+        The ``numerics`` section of the configuration.
+
+    Returns
+    -------
+    xarray.Dataset
+        ``dos_<tag>`` (band, ``energy_<tag>``) and ``dos_total_<tag>``
+        (``energy_<tag>``), dimensionless, over ``energy_<tag>`` (meV),
+        tag ``best`` or ``paper``; scalars ``gamma_<tag>``,
+        ``gap_min_<b>_<tag>``, ``gap_max_<b>_<tag>`` (meV); the measured gaps
+        ``measured``, ``sigma`` (meV) along ``observable``.
+
+    Raises
+    ------
+    RuntimeError
+        The gap equation has no converged solution at one of the two points.
+    """
     from triplon.params import BANDS
 
     data, coords = {}, {}
@@ -467,6 +609,19 @@ def spectrum_data(fit: xr.Dataset, numerics: dict) -> xr.Dataset:
 
 
 def spectrum_plot(ds: xr.Dataset, plt):
+    """Draw :func:`spectrum_data`: two panels, best fit and paper's point, measured gaps ± sigma.
+
+    Parameters
+    ----------
+    ds : xarray.Dataset
+        The figure's data, as returned by the matching ``*_data`` function.
+    plt : module
+        :mod:`matplotlib.pyplot`, styled by :mod:`triplon.plotting`.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
     from matplotlib.lines import Line2D
     from matplotlib.patches import Patch
 
@@ -518,7 +673,24 @@ EXPERIMENT_FIGURES = {
 
 
 def render_experiment_figure(name: str, fit: xr.Dataset, numerics: dict, pdf: str, png: str) -> xr.Dataset:
-    """Build one fit figure's Dataset and save the PDF and PNG drawn from it."""
+    """Build one fit figure's Dataset and save the PDF and PNG drawn from it.
+
+    Parameters
+    ----------
+    name : str
+        A key of :data:`EXPERIMENT_FIGURES`.
+    fit : xarray.Dataset
+        A fit file (``results/experiments/<fit>/fit.nc``, :func:`triplon.experiment.fit_dataset`).
+    numerics : dict
+        The ``numerics`` section of the configuration.
+    pdf, png : str
+        Output paths.
+
+    Returns
+    -------
+    xarray.Dataset
+        Exactly the plotted data, with provenance; the caller writes it as the figure's ``.nc``.
+    """
     build, draw = EXPERIMENT_FIGURES[name]
     ds = build(fit, numerics)
     plt = _style()
@@ -527,3 +699,22 @@ def render_experiment_figure(name: str, fit: xr.Dataset, numerics: dict, pdf: st
     fig.savefig(png, metadata={"Software": None}, bbox_inches="tight")
     plt.close(fig)
     return ds
+
+
+__all__ = [
+    "AXIS",
+    "DCHI2",
+    "EXPERIMENT_FIGURES",
+    "GAMMA_FRACTION",
+    "QLABEL",
+    "chi2_map_data",
+    "chi2_map_plot",
+    "gap_distribution_data",
+    "gap_distribution_plot",
+    "gap_histogram",
+    "render_experiment_figure",
+    "spectrum_data",
+    "spectrum_plot",
+    "summary_data",
+    "summary_plot",
+]

@@ -91,7 +91,9 @@ K_B = 8.617333262e-5
 """Boltzmann constant (eV/K)."""
 
 MATRIX_ELEMENTS = (None, "eta4")
+"""Allowed c-axis tunneling matrix elements: None (|M_k|^2 = 1) or "eta4" (|M_k|^2 ∝ eta_k^4)."""
 GAP_MODELS = ("full", "eq16")
+"""Gap models of :func:`spectrum_point`: "full" (Eq. 15 solution), "eq16" (Eq. 16 with Eq. 17 gaps)."""
 
 
 # ------------------------------------------------------------ Fermi-line data
@@ -308,6 +310,11 @@ def prepare_band(
         Spacing (eV) of the exact DOS table outside the shell within 0.1 eV of it
         (5 x coarser beyond), interpolated linearly; it enters the window
         |E| < Omega only through Lorentzian tails.
+
+    Returns
+    -------
+    BandSpectralData
+        Gap-independent data of the band; reuse it for every gap at this mu and Omega.
     """
     if band not in BANDS:
         raise ValueError(f"band must be one of {BANDS}, got {band!r}")
@@ -452,6 +459,28 @@ def flat_band_data(
     line eta^2 = eta2_max cos^2(2 theta) with theta uniform (a circular Fermi
     line): the arcsine distribution, density dos / (pi sqrt(u (eta2_max - u))),
     with the 1/sqrt end points of a real Fermi line at both extremes.
+
+    Parameters
+    ----------
+    dos : float
+        Normal-state DOS (1/eV per spin), constant for |E| < ``width``.
+    omega : float
+        Pairing cutoff Omega (eV).
+    eta2_max : float
+        Largest eta^2 on every constant-energy line (dimensionless).
+    step : float
+        Energy grid of term (II) (eV); rounded so that Omega/step is an integer.
+    bins : int
+        Number of eta^2 bins of term (I).
+    n_eta : int
+        Nodes of the Gaussian rule in eta^2 of term (II).
+    width : float
+        Half-width of the band (eV): the DOS is zero for |E| > width.
+
+    Returns
+    -------
+    BandSpectralData
+        Data for :func:`quasiparticle_dos`, band label "alpha", mu = 0.
     """
     t = np.linspace(0.0, 1.0, bins + 1)
     edges = eta2_max * 0.5 * (1.0 - np.cos(np.pi * t))
@@ -508,7 +537,21 @@ def flat_band_data(
 
 
 def gap_extremes(data: BandSpectralData, A: float, B: float) -> tuple[float, float]:
-    """Smallest and largest |Delta| = |A + B eta^2| on the Fermi line (eV)."""
+    """Smallest and largest |Delta| = |A + B eta^2| on the Fermi line (eV).
+
+    Parameters
+    ----------
+    data : BandSpectralData
+        Band data (its exact eta^2 range on the Fermi line).
+    A, B : float
+        Gap coefficients of Delta_b(k) = A_b + B_b eta_k^2 (eV, Eq. 15).
+
+    Returns
+    -------
+    (float, float)
+        min and max of |Delta| on the Fermi line (eV); the minimum is 0 when
+        the gap changes sign on the line.
+    """
     g = [abs(A + B * data.eta2_min), abs(A + B * data.eta2_max)]
     lo, hi = min(g), max(g)
     if B != 0 and data.eta2_min < -A / B < data.eta2_max:  # a node of the gap on the line
@@ -726,7 +769,20 @@ def quasiparticle_dos(
 
 
 def thermal_kernel(energy, T: float) -> np.ndarray:
-    """-∂f/∂E = (1/4T) sech^2(E/2T) (1/eV), the thermal broadening of tunneling."""
+    """-∂f/∂E = (1/4T) sech^2(E/2T) (1/eV), the thermal broadening of tunneling.
+
+    Parameters
+    ----------
+    energy : array_like
+        Energies E (eV).
+    T : float
+        Temperature k_B T (eV), > 0.
+
+    Returns
+    -------
+    ndarray
+        The kernel at ``energy`` (1/eV; unit area over E).
+    """
     x = np.asarray(energy, dtype=float) / (2.0 * T)
     return 1.0 / (4.0 * T * np.cosh(np.clip(x, -350, 350)) ** 2)
 
@@ -789,6 +845,39 @@ class SpectrumResult:
     thermally broadened weighted sum Σ_b w_b N_s,b (same units), ``peaks`` the
     positive energies of the coherence peaks of ``didv`` and ``peak_sources`` the
     nearest gap extremum of each ("alpha max", ...; "none" if none is close).
+
+    Attributes
+    ----------
+    energy : ndarray, shape (points,)
+        Energy grid E (eV, relative to E_F), also the bias eV of ``didv``.
+    dos_alpha, dos_beta, dos_total : ndarray, shape (points,)
+        Quasiparticle DOS N_s,b(E) of each band and their sum (1/eV per spin).
+    didv : ndarray, shape (points,)
+        Tunneling conductance Σ_b w_b N_s,b convolved with -∂f/∂E (1/eV per spin).
+    gap_min_alpha, gap_max_alpha, gap_min_beta, gap_max_beta : float
+        Smallest and largest |Delta_b| on each Fermi line (eV).
+    peaks : ndarray
+        Coherence-peak energies of ``didv`` at E > 0 (eV).
+    peak_sources : list of str
+        Nearest gap extremum of each peak, or "none".
+    A_alpha, B_alpha, A_beta, B_beta : float
+        Gap coefficients of Delta_b = A_b + B_b eta^2 (eV; B_b = 0 for kappa = 0).
+    dos_normal_alpha, dos_normal_beta : float
+        Normal-state N_b at the Fermi level (1/eV per spin).
+    gap_hist_edges, gap_hist_weights : dict
+        {band: ndarray}: |Delta| bin edges (eV) and Fermi-line DOS weight per bin (1/eV).
+    T, gamma : float
+        Temperature and Dynes broadening (eV).
+    weights : (float, float)
+        Band weights (w_alpha, w_beta) of ``didv``.
+    matrix_element : {None, "eta4"}
+        Matrix element of ``didv``.
+    gap_model : {"full", "eq16"}
+        Gap model used.
+    status : str
+        "ok", or why the gaps are missing or not converged.
+    parameters : dict
+        The parameters of the point (for provenance and ``--json``).
     """
 
     energy: np.ndarray
@@ -941,6 +1030,12 @@ def spectrum_from_gaps(
         Band weights of the tunneling current (default 1, 1: dI/dV -> total N).
     matrix_element : {None, "eta4"}
         c-axis matrix element for dI/dV (the DOS outputs are always unweighted).
+
+    Returns
+    -------
+    SpectrumResult
+        DOS of each band, dI/dV, gap extremes and coherence peaks on ``points``
+        energies in [-emax, emax] (eV).
     """
     if not (T >= 0 and math.isfinite(T)):
         raise ValueError(f"T must be >= 0 eV, got {T!r}")
@@ -1150,6 +1245,17 @@ def spectrum_dataset(result: SpectrumResult):
     ``gap_B``, ``dos_normal`` (band), ``gap_hist_weight``, ``gap_hist_centre``
     (band, gap_bin) and ``peak_energy`` (peak). Provenance attributes are added
     by the caller (:func:`triplon.dataset.with_provenance`).
+
+    Parameters
+    ----------
+    result : SpectrumResult
+        Output of :func:`spectrum_point` or :func:`spectrum_from_gaps`.
+
+    Returns
+    -------
+    xarray.Dataset
+        Every variable with ``units`` and ``long_name``; energies in eV, DOS in
+        1/eV per spin.
     """
     import xarray as xr
 
@@ -1225,7 +1331,9 @@ def spectrum_dataset(result: SpectrumResult):
 
 
 __all__ = [
+    "GAP_MODELS",
     "K_B",
+    "MATRIX_ELEMENTS",
     "BandSpectralData",
     "SpectrumResult",
     "find_coherence_peaks",

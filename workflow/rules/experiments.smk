@@ -38,13 +38,27 @@ rule experiment_figure:
     input:
         "results/experiments/{fit}/fit.nc",
     output:
-        nc="results/experiments/{fit}/figures/{fig}.nc",
-        pdf="results/experiments/{fit}/figures/{fig}.pdf",
+        # in the report: one row per figure, its PNG, PDF and plotted data side by side
+        nc=report(
+            "results/experiments/{fit}/figures/{fig}.nc",
+            caption="../report/experiment_figure.rst",
+            category="Experiments",
+            subcategory="{fit}",
+            labels={"figure": "{fig}", "file": "plotted data (NetCDF)"},
+        ),
+        pdf=report(
+            "results/experiments/{fit}/figures/{fig}.pdf",
+            caption="../report/experiment_figure.rst",
+            category="Experiments",
+            subcategory="{fit}",
+            labels={"figure": "{fig}", "file": "PDF"},
+        ),
         png=report(
             "results/experiments/{fit}/figures/{fig}.png",
             caption="../report/experiment_figure.rst",
             category="Experiments",
             subcategory="{fit}",
+            labels={"figure": "{fig}", "file": "PNG"},
         ),
     log:
         "results/logs/experiments/{fit}/figure-{fig}.log",
