@@ -53,12 +53,14 @@ NEWTON_MAXIT = 60
 STEP_TOL = 1e-5
 """A Newton step below this (relative to max(1, |z|)) ends the iteration; it is then
 applied, leaving an error of order STEP_TOL^2 (quadratic convergence)."""
-NEWTON_BLOCK = 16
+NEWTON_BLOCK = 32
 """Points per block of the full solve (keeps the node x point arrays in cache; no effect on results)."""
 ROOT_MAXIT = 100
 """Largest number of iterations of one point's T_c or Eq. 17 root search."""
 ROOT_XTOL = 1e-12
 """Tolerance in ln T (relative accuracy of T_c), as :func:`triplon.gap.critical_temperature`."""
+TC_STEP_TOL = 1e-6
+"""A Newton step in ln T below this ends the T_c search (applied: error of order 1e-12)."""
 
 
 # ------------------------------------------------------------------ sums
@@ -86,6 +88,23 @@ def _tree_sum_inplace(a: np.ndarray) -> np.ndarray:
             a[0] += a[2 * h]
         n = h
     return a[0].copy()
+
+
+def _tree_sum_stack(a: np.ndarray) -> np.ndarray:
+    """:func:`tree_sum` over axis 1 of a (k, n, P) stack, overwriting ``a``; returns (k, P).
+
+    The same additions as summing each ``a[i]`` alone, in one pass of calls.
+    """
+    n = a.shape[1]
+    if n == 0:
+        return np.zeros((a.shape[0],) + a.shape[2:])
+    while n > 1:
+        h = n // 2
+        a[:, :h] += a[:, h : 2 * h]
+        if n % 2:
+            a[:, 0] += a[:, 2 * h]
+        n = h
+    return a[:, 0].copy()
 
 
 _SCRATCH = threading.local()
@@ -233,13 +252,16 @@ def eq17_batch(dos_ratio, lam, omega):
     }
 
 
-def _bracketed_newton(f, lo, hi, flo, fhi, x0, xtol, maxit=ROOT_MAXIT):
+def _bracketed_newton(f, lo, hi, flo, fhi, x0, xtol, maxit=ROOT_MAXIT, step_tol=None):
     """Root of f in [lo, hi] per element (f(lo), f(hi) of opposite signs): Newton, bisection fallback.
 
     ``f(x, k)`` returns (value, derivative) for the elements ``k`` (an index
-    array into the batch). Converged when the step is below ``xtol`` (1 +
-    |x|) or the bracket narrower than that. Returns (x, ok).
+    array into the batch). Converged when a Newton step inside the bracket is
+    below ``step_tol`` (1 + |x|) (default ``xtol``; the step is applied, and
+    with quadratic convergence the error left is of order step^2) or the
+    bracket is narrower than ``xtol`` (1 + |x|). Returns (x, ok).
     """
+    step_tol = xtol if step_tol is None else step_tol
     n = lo.size
     lo, hi, flo, fhi = lo.copy(), hi.copy(), flo.copy(), fhi.copy()
     x = np.clip(np.where(np.isfinite(x0), x0, 0.5 * (lo + hi)), lo, hi)
@@ -262,12 +284,16 @@ def _bracketed_newton(f, lo, hi, flo, fhi, x0, xtol, maxit=ROOT_MAXIT):
         flo[k] = np.where(left, fx, flo[k])
         hi[k] = np.where(left, hi[k], xk)
         fhi[k] = np.where(left, fhi[k], fx)
+        scale = 1.0 + np.abs(xk)
         with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
             xn = xk - fx / dfx
+            # outside the bracket: false position between its ends, else bisection
+            xs = lo[k] - flo[k] * (hi[k] - lo[k]) / (fhi[k] - flo[k])
+        small = np.isfinite(xn) & (np.abs(xn - xk) <= step_tol * scale)  # converged Newton step
         inside = np.isfinite(xn) & (xn > lo[k]) & (xn < hi[k])
-        xn = np.where(inside, xn, 0.5 * (lo[k] + hi[k]))
-        tol = xtol * (1.0 + np.abs(xk))
-        conv = exact | (inside & (np.abs(xn - xk) <= tol)) | (hi[k] - lo[k] <= tol)
+        xs = np.where(np.isfinite(xs) & (xs > lo[k]) & (xs < hi[k]), xs, 0.5 * (lo[k] + hi[k]))
+        xn = np.where(small, np.clip(xn, lo[k], hi[k]), np.where(inside, xn, xs))
+        conv = exact | small | (hi[k] - lo[k] <= xtol * scale)
         conv &= np.isfinite(fx)
         bad = ~np.isfinite(fx)
         x[k] = np.where(exact, xk, xn)
@@ -284,28 +310,27 @@ def _linear_moments(sh: ShellArrays, T, ms=(0, 1, 2), deriv=True):
 
     Returns arrays of shape (len(ms), P).
     """
-    shape = (sh.e.shape[0], np.shape(T)[0])
+    ne, nm = sh.e.shape[0], len(ms)
+    shape = (ne, np.shape(T)[0])
     t = _scratch("lm_t", shape)
     np.divide(sh.e, 2.0 * T, out=t)
     np.tanh(t, out=t)
     kern = _scratch("lm_k", shape)
     np.multiply(sh.ekw, t, out=kern)
-    buf = _scratch("lm_b", shape)
-    K = np.empty((len(ms), shape[1]))
+    buf = _scratch("lm_b", (2 * nm if deriv else nm,) + shape)
     for i, m in enumerate(ms):
-        np.multiply(sh.mom[m], kern, out=buf)
-        K[i] = _tree_sum_inplace(buf)
+        np.multiply(sh.mom[m], kern, out=buf[i])
+    if deriv:
+        np.multiply(t, t, out=kern)  # -dK/dlnT integrand: ew (1 - t^2) / (4T)
+        np.subtract(1.0, kern, out=kern)
+        kern *= sh.ew4
+        kern /= T
+        for i, m in enumerate(ms):
+            np.multiply(sh.mom[m], kern, out=buf[nm + i])
+    sums = _tree_sum_stack(buf)
     if not deriv:
-        return K, None
-    np.multiply(t, t, out=kern)  # -dK/dlnT integrand: ew (1 - t^2) / (4T)
-    np.subtract(1.0, kern, out=kern)
-    kern *= sh.ew4
-    kern /= T
-    dK = np.empty((len(ms), shape[1]))
-    for i, m in enumerate(ms):
-        np.multiply(sh.mom[m], kern, out=buf)
-        dK[i] = -_tree_sum_inplace(buf)
-    return K, dK
+        return sums, None
+    return sums[:nm], -sums[nm:]
 
 
 def _s_eig(Ka, dKa, Kb, dKb, V, k2):
@@ -366,7 +391,7 @@ def d_wave_eigenvalues(arrs, V, kappa_sum, T, deriv=True):
     )
 
 
-TABLE_STEP = 0.25
+TABLE_STEP = 0.125
 """Spacing in ln T of the table of linear moments that brackets T_c."""
 
 
@@ -532,6 +557,7 @@ def tabulated_critical_temperatures(table: MomentTable, lam_grid, dlam_grid, eig
             lam_grid[jk + 1, k] - 1.0,
             s0[k],
             ROOT_XTOL,
+            step_tol=TC_STEP_TOL,
         )
         tc[k] = np.where(ok, np.exp(sr), math.nan)
         for i in k[~ok]:
@@ -556,7 +582,8 @@ def _band_sums(sh: ShellArrays, A, B, T):
     at T = 0 the first two carry the factor 1/2 in the weights.
     """
     shape = (sh.u.shape[0], A.shape[0])
-    d, E, q, buf = (_scratch(k, shape) for k in ("bs_d", "bs_E", "bs_q", "bs_b"))
+    d, E, q = (_scratch(k, shape) for k in ("bs_d", "bs_E", "bs_q"))
+    buf = _scratch("bs_b", (5,) + shape)
     np.multiply(sh.u, B, out=d)
     d += A  # d = A + B u, (nodes, P)
     np.multiply(d, d, out=E)
@@ -568,11 +595,9 @@ def _band_sums(sh: ShellArrays, A, B, T):
         np.multiply(d, r, out=q)  # d / E
         np.multiply(r, r, out=d)
         d *= r  # 1 / E^3
-        out = []
-        for wgt, src in ((sh.hw, q), (sh.hwu, q), (sh.cw, d), (sh.cwu, d), (sh.cwu2, d)):
-            np.multiply(wgt, src, out=buf)
-            out.append(_tree_sum_inplace(buf))
-        return tuple(out)
+        for i, (wgt, src) in enumerate(((sh.hw, q), (sh.hwu, q), (sh.cw, d), (sh.cwu, d), (sh.cwu2, d))):
+            np.multiply(wgt, src, out=buf[i])
+        return tuple(_tree_sum_stack(buf))
     th = _scratch("bs_th", shape)
     np.divide(E, 2.0 * T, out=th)
     np.tanh(th, out=th)
@@ -584,19 +609,17 @@ def _band_sums(sh: ShellArrays, A, B, T):
     # h' = r^2 (F xi^2 + d^2 (1 - th^2) / (4T)), built in th
     np.multiply(th, th, out=th)
     np.subtract(1.0, th, out=th)
-    np.multiply(d, d, out=buf)
-    th *= buf
+    np.multiply(d, d, out=q)
+    th *= q
     th /= 4.0 * T
-    np.multiply(F, sh.xi2, out=buf)
-    th += buf
-    np.multiply(r, r, out=buf)
-    th *= buf
+    np.multiply(F, sh.xi2, out=q)
+    th += q
+    np.multiply(r, r, out=q)
+    th *= q
     np.multiply(d, F, out=q)  # d F
-    out = []
-    for wgt, src in ((sh.w, q), (sh.wu, q), (sh.w, th), (sh.wu, th), (sh.wu2, th)):
-        np.multiply(wgt, src, out=buf)
-        out.append(_tree_sum_inplace(buf))
-    return tuple(out)
+    for i, (wgt, src) in enumerate(((sh.w, q), (sh.wu, q), (sh.w, th), (sh.wu, th), (sh.wu2, th))):
+        np.multiply(wgt, src, out=buf[i])
+    return tuple(_tree_sum_stack(buf))
 
 
 def _residual_jacobian(arrs, V, k2, T, z):
