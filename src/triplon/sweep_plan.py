@@ -70,7 +70,6 @@ MANIFEST_FIELDS = {
 }
 """Keys and JSON types of a chunk manifest, as :func:`run_chunk` writes it."""
 
-INT_VARIABLES = {"converged": np.int8, "d_wave_leads": np.int8, "caveat_flags": np.int32}
 MAX_STATUS_TEXTS = 256
 """Distinct status texts kept verbatim in a phase diagram; beyond, statuses are reduced to their reasons."""
 GATHER_MEMORY_MB = 400
@@ -260,6 +259,8 @@ def read_manifest(path) -> dict:
         text = path.read_text()
     except OSError as exc:
         raise ManifestError(f"{path}: unreadable chunk manifest ({exc.strerror or exc})") from None
+    except UnicodeDecodeError:
+        raise ManifestError(f"{path}: chunk manifest is not UTF-8 text (not written by triplon)") from None
     try:
         data = json.loads(text)
     except ValueError as exc:
@@ -379,13 +380,7 @@ def _cpu_seconds() -> float:
 
 def _compute_raw(raw_points: list[dict], numerics: dict) -> list[dict]:
     """Results of raw points through :func:`triplon.sweep.compute_chunk` (runs in a worker)."""
-    import inspect
-
-    fn = _sweep.compute_chunk
-    first = next(iter(inspect.signature(fn).parameters))
-    if "raw" in first:
-        return fn(raw_points, numerics)
-    return fn([_sweep.resolve_point(p) for p in raw_points], numerics)
+    return _sweep.compute_chunk(raw_points, numerics)
 
 
 def _warm() -> int:
@@ -427,33 +422,26 @@ def _tasks(missing: list[tuple[str, int]], threads: int) -> list[list[int]]:
     return tasks
 
 
-def _result_arrays(n: int, rows: list[dict]) -> dict[str, np.ndarray]:
-    names = list(_sweep.SCALARS)
-    if all("caveat_flags" in r for r in rows):
-        names.append("caveat_flags")
-    out = {}
-    for v in names:
-        out[v] = np.array([r[v] for r in rows], dtype=INT_VARIABLES.get(v, np.float64))
-    out["status"] = np.array([str(r["status"]) for r in rows], dtype=object)
-    assert all(len(a) == n for a in out.values())
-    return out
+def chunk_dataset(plan: SweepPlan, block: int, keys: list[str], columns: dict, numerics: dict, code: str):
+    """One chunk's results as a Dataset over ``point`` (coordinate: point key; ``index``: flat index).
 
-
-def chunk_dataset(plan: SweepPlan, block: int, keys: list[str], rows: list[dict], numerics: dict, code: str):
-    """One chunk's results as a Dataset over ``point`` (coordinate: point key; ``index``: flat index)."""
+    ``columns`` maps every quantity of :data:`triplon.sweep.SCALARS` and ``status`` to its
+    values in block order; they are stored with their dtypes and attributes.
+    """
     import xarray as xr
 
-    from triplon.caveats import flag_attrs
     from triplon.dataset import var
 
     start, stop = plan.bounds(block)
-    arrays = _result_arrays(stop - start, rows)
     data = {}
-    for name, (units, long_name) in _sweep.SCALARS.items():
-        data[name] = var(("point",), arrays[name], units, long_name)
-    if "caveat_flags" in arrays:
-        data["caveat_flags"] = (("point",), arrays["caveat_flags"], flag_attrs())
-    data["status"] = (("point",), arrays["status"], {"long_name": "solver status", "units": "1"})
+    for name in _sweep.SCALARS:
+        values = np.asarray(columns[name], dtype=_sweep.quantity_dtype(name))
+        data[name] = (("point",), values, _sweep.quantity_attrs(name))
+    data["status"] = (
+        ("point",),
+        np.array([str(x) for x in columns["status"]], dtype=object),
+        _sweep.quantity_attrs("status"),
+    )
     data["index"] = var(
         ("point",), np.arange(start, stop, dtype=np.int64), "1", "flat index of the point in planning order"
     )
@@ -472,6 +460,32 @@ def chunk_dataset(plan: SweepPlan, block: int, keys: list[str], rows: list[dict]
         "code": code,
     }
     return with_provenance(ds, f"Sweep {plan.name}, chunk {plan.chunk_name(block)}", params)
+
+
+def write_chunk(plan, block, keys, groups, columns, numerics, code, out_nc, out_manifest) -> dict:
+    """Write a chunk's NetCDF file, then (atomically, last) its manifest with the file's SHA-256.
+
+    Returns the manifest.
+    """
+    from triplon.dataset import to_netcdf
+
+    out_nc, out_manifest = Path(out_nc), Path(out_manifest)
+    start, stop = plan.bounds(block)
+    to_netcdf(chunk_dataset(plan, block, keys, columns, numerics, code), out_nc)
+    manifest = {
+        "format": MANIFEST_FORMAT,
+        "sweep": plan.name,
+        "grid": plan.grid,
+        "block": block,
+        "start": start,
+        "stop": stop,
+        "file": out_nc.name,
+        "sha256": file_sha256(out_nc),
+        "code": code,
+        "groups": [[g, s, e] for g, s, e in runs(groups)],
+    }
+    _write_atomic(out_manifest, json.dumps(manifest, sort_keys=True))
+    return manifest
 
 
 def run_chunk(plan: SweepPlan, block: int, numerics: dict, out_nc, out_manifest, threads: int = 1, log=None):
@@ -498,8 +512,6 @@ def run_chunk(plan: SweepPlan, block: int, numerics: dict, out_nc, out_manifest,
     """
     from concurrent.futures import ProcessPoolExecutor
     from multiprocessing import get_context
-
-    from triplon.dataset import to_netcdf
 
     log = log or (lambda msg: None)
     t0 = time.perf_counter()
@@ -546,21 +558,8 @@ def run_chunk(plan: SweepPlan, block: int, numerics: dict, out_nc, out_manifest,
     finally:
         if pool is not None:
             pool.shutdown()
-    ds = chunk_dataset(plan, block, keys, rows, numerics, code)
-    to_netcdf(ds, out_nc)
-    manifest = {
-        "format": MANIFEST_FORMAT,
-        "sweep": plan.name,
-        "grid": plan.grid,
-        "block": block,
-        "start": start,
-        "stop": stop,
-        "file": out_nc.name,
-        "sha256": file_sha256(out_nc),
-        "code": code,
-        "groups": [[g, s, e] for g, s, e in runs(groups)],
-    }
-    _write_atomic(out_manifest, json.dumps(manifest, sort_keys=True))
+    columns = {v: [r[v] for r in rows] for v in (*_sweep.SCALARS, "status")}
+    write_chunk(plan, block, keys, groups, columns, numerics, code, out_nc, out_manifest)
     wall = time.perf_counter() - t0
     cpu = _cpu_seconds() - cpu0
     stats = {
@@ -580,11 +579,8 @@ def run_chunk(plan: SweepPlan, block: int, numerics: dict, out_nc, out_manifest,
 
 
 def status_reason(status: str) -> str:
-    """Reason a point failed, for grouping (``triplon.sweep.status_reason`` when available)."""
-    fn = getattr(_sweep, "status_reason", None)
-    if fn is not None:
-        return fn(status)
-    return str(status).split(":", 1)[0].strip()
+    """Reason a point failed, for grouping (:func:`triplon.sweep.status_reason`)."""
+    return _sweep.status_reason(status)
 
 
 def storage_chunks(shape, itemsize: int, target_bytes: int = 1 << 20) -> tuple:
