@@ -764,9 +764,10 @@ def solve_batch(shells, fermi, V, kappa_a, kappa_b, T, arrs=None, table=None) ->
         ``anisotropy_alpha``, ``anisotropy_beta``, ``Tc`` (NaN below the
         floor), ``lambda_d_at_Tc``, ``Tc_d``, ``gap2_Tc_{alpha,beta}``,
         ``gap2_Tc_max_{alpha,beta}``, ``d_wave_leads``, ``A_alpha_T``,
-        ``A_beta_T``, ``converged`` (bool: T = 0 solution, T_c and the T
-        solution), ``status`` (the T = 0 solve's status, else the first
-        failure) and ``gap_max`` (largest |Delta| on either Fermi line, eV).
+        ``B_alpha_T``, ``A_beta_T``, ``B_beta_T`` (the solution at the
+        point's T; the T = 0 one when T = 0), ``converged`` (bool: T = 0
+        solution, T_c and the T solution) and ``status`` (the T = 0 solve's
+        status, else the first failure).
     """
     arrs = arrs or {b: shell_arrays(shells[b]) for b in BANDS}
     V = np.asarray(V, dtype=float).reshape(-1)
@@ -814,7 +815,7 @@ def solve_batch(shells, fermi, V, kappa_a, kappa_b, T, arrs=None, table=None) ->
 
     # ---- full solutions at T = 0 and at the points' T > 0
     full = {key: np.full(n, math.nan) for key in ("A_alpha", "B_alpha", "A_beta", "B_beta")}
-    full_T = {"A_alpha": full["A_alpha"], "A_beta": full["A_beta"]}
+    full_T = full
     conv0 = np.zeros(n, bool)
     status0 = ["ok"] * n
     below = lam_floor < 1.0
@@ -825,7 +826,7 @@ def solve_batch(shells, fermi, V, kappa_a, kappa_b, T, arrs=None, table=None) ->
     pos_T = T > 0
     conv_T = np.ones(n, bool)
     if pos_T.any():
-        full_T = {key: full[key].copy() for key in ("A_alpha", "A_beta")}
+        full_T = {key: v.copy() for key, v in full.items()}
         solT = {key: np.full(n, math.nan) for key in ("A_alpha", "B_alpha", "A_beta", "B_beta")}
         convT = np.zeros(n, bool)
         statusT = ["ok"] * n
@@ -837,7 +838,20 @@ def solve_batch(shells, fermi, V, kappa_a, kappa_b, T, arrs=None, table=None) ->
         convT[normal] = True
         for k in kT[(lam_T < 1.0) & ~(T[kT] > floor)]:
             statusT[k] = "gap below resolution (T_c < resolution floor)"
-        _solve_into(shells, arrs, V, ka, kb, k2, T, e17, kT[lam_T >= 1.0], solT, convT, statusT, floor)
+        # start from the T = 0 solution scaled by the BCS-like tanh(1.74 sqrt(T_c/T - 1))
+        with np.errstate(all="ignore"):
+            fac = np.tanh(1.74 * np.sqrt(np.maximum(tc / np.where(T > 0, T, 1.0) - 1.0, 0.0)))
+            start = np.stack(
+                [
+                    np.log(np.abs(full["A_alpha"]) * fac),
+                    full["B_alpha"] / full["A_alpha"],
+                    np.log(np.abs(full["A_beta"]) * fac),
+                    full["B_beta"] / full["A_beta"],
+                ]
+            )
+        start[:, ~conv0] = np.nan
+        hot = kT[lam_T >= 1.0]
+        _solve_into(shells, arrs, V, ka, kb, k2, T, e17, hot, solT, convT, statusT, floor, start=start)
         for key in full_T:
             full_T[key][kT] = solT[key][kT]
         conv_T[kT] = convT[kT]
@@ -877,6 +891,8 @@ def solve_batch(shells, fermi, V, kappa_a, kappa_b, T, arrs=None, table=None) ->
             "d_wave_leads": int(tcdk > (tck if tck == tck else 0.0)),
             "A_alpha_T": float(full_T["A_alpha"][k]),
             "A_beta_T": float(full_T["A_beta"][k]),
+            "B_alpha_T": float(full_T["B_alpha"][k]),
+            "B_beta_T": float(full_T["B_beta"][k]),
         }
         for b, A, B, um in (("alpha", Aa, Ba, ua), ("beta", Ab, Bb, ub)):
             if c and tck > 0:
@@ -884,7 +900,6 @@ def solve_batch(shells, fermi, V, kappa_a, kappa_b, T, arrs=None, table=None) ->
                 rec[f"gap2_Tc_max_{b}"] = 2 * (abs(A) + abs(B) * um) / tck
             else:
                 rec[f"gap2_Tc_{b}"] = rec[f"gap2_Tc_max_{b}"] = math.nan
-        rec["gap_max"] = max(abs(Aa), abs(Aa + Ba * ua), abs(Ab), abs(Ab + Bb * ub)) if c else math.nan
         rec["converged"] = bool(c and tck > 0 and conv_T[k] and status[k] is None)
         rec["status"] = status0[k] if status0[k] != "ok" or status[k] is None else status[k]
         for st in (st_tc[k], st_d[k]):
@@ -912,14 +927,20 @@ def _reference_tc(shells, V, ka, kb, channel):
         return math.nan, f"T_c not found: {type(exc).__name__}: {exc}"
 
 
-def _solve_into(shells, arrs, V, ka, kb, k2, T, e17, idx, out, conv, status, floor):
-    """Full s± solve of the points ``idx`` (T None: T = 0), results written into ``out``."""
+def _solve_into(shells, arrs, V, ka, kb, k2, T, e17, idx, out, conv, status, floor, start=None):
+    """Full s± solve of the points ``idx`` (T None: T = 0), results written into ``out``.
+
+    ``start`` (4, n) optionally gives starting z per point (NaN: the Eq. 16–17 guess).
+    """
     if not idx.size:
         return
     Tk = None if T is None else T[idx]
     sub = {key: v[idx] for key, v in e17.items()}
     with np.errstate(all="ignore"):
         z0 = _guess_z(arrs, V[idx], k2[idx], Tk, sub)
+        if start is not None:
+            zs = start[:, idx]
+            z0 = np.where(np.all(np.isfinite(zs), axis=0), zs, z0)
         z, ok = np.empty_like(z0), np.zeros(idx.size, bool)
         for s in range(0, idx.size, NEWTON_BLOCK):
             j = slice(s, s + NEWTON_BLOCK)

@@ -230,7 +230,9 @@ def resolve_point(point: dict) -> dict:
         else:
             out["lam"] = p.get("lam", DEFAULTS["lam"])
         out["omega"] = p.get("omega", DEFAULTS["omega"])
-    out["band"] = BandParams(**band).as_dict()
+    # defaults filled in without validation: a bad band set becomes the point's status in
+    # compute_chunk ("invalid parameters"), not an exception while planning
+    out["band"] = {**BandParams().as_dict(), **{k: float(v) for k, v in band.items()}}
     return out
 
 
