@@ -42,6 +42,7 @@ import math
 import os
 import sys
 import time
+import warnings
 
 import numpy as np
 from _common import environment, environment_line, markdown
@@ -160,6 +161,7 @@ def end_to_end(points: list[dict]) -> dict:
 
 
 def run(quick: bool) -> dict:
+    warnings.simplefilter("ignore", RuntimeWarning)  # overflow inside the reference solver on hard points
     env = environment(load_1min=os.getloadavg()[0])
     print(f"# Sweep points: per-point path vs batch path ({'quick' if quick else 'full'})\n")
     print(environment_line(env) + f"; load average {env['load_1min']:.2f} at start\n")
