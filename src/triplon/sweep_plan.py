@@ -370,12 +370,12 @@ class PointStore:
 # ------------------------------------------------------------------ chunk jobs
 
 
-def _cpu_seconds() -> float:
-    """CPU seconds of this process and its finished children (user + system)."""
+def _cpu_seconds() -> tuple[float, float]:
+    """CPU seconds (user + system) of this process and of its finished children."""
     import resource
 
     s, c = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
-    return s.ru_utime + s.ru_stime + c.ru_utime + c.ru_stime
+    return s.ru_utime + s.ru_stime, c.ru_utime + c.ru_stime
 
 
 def _compute_raw(raw_points: list[dict], numerics: dict) -> list[dict]:
@@ -383,24 +383,18 @@ def _compute_raw(raw_points: list[dict], numerics: dict) -> list[dict]:
     return _sweep.compute_chunk(raw_points, numerics)
 
 
-def _warm() -> int:
-    import triplon.gap  # noqa: F401  (import cost paid while the parent plans)
-
-    return os.getpid()
-
-
 def _tasks(missing: list[tuple[str, int]], threads: int) -> list[list[int]]:
     """Split missing points, given as (group key, position) in order, into tasks.
 
     A task holds points of consecutive quadrature groups; a group is split only if it
-    is larger than the target size (about 4 tasks per worker), since each piece pays
+    is larger than the target size (about 8 tasks per process), since each piece pays
     for its own quadrature.
     """
     if not missing:
         return []
     if threads == 1:
         return [[pos for _, pos in missing]]
-    target = max(1, -(-len(missing) // (4 * threads)))
+    target = max(1, -(-len(missing) // (8 * threads)))
     split_min = max(target, int(4 * GROUP_CPU_S / POINT_CPU_S))  # a piece pays a quadrature
     tasks, current = [], []
     for _, start, stop in runs([g for g, _ in missing]):
@@ -500,17 +494,19 @@ def run_chunk(plan: SweepPlan, block: int, numerics: dict, out_nc, out_manifest,
     out_nc, out_manifest : path
         Output files; the manifest (with the NetCDF file's SHA-256) is written last.
     threads : int
-        Worker processes (1: compute in this process).
+        Processes computing points: this one plus ``threads - 1`` spawned workers.
     log : callable, optional
         Receives progress lines.
 
     Returns
     -------
     dict
-        ``points``, ``reused``, ``computed``, ``wall_s``, ``cpu_s``, ``threads`` and
+        ``points``, ``reused``, ``computed``, ``wall_s``, ``cpu_s`` (``cpu_parent_s`` of
+        this process plus ``cpu_workers_s`` of the workers), ``threads`` and
         ``cpu_efficiency`` = CPU time / (wall time x threads) of this job.
     """
-    from concurrent.futures import ProcessPoolExecutor
+    from collections import deque
+    from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
     from multiprocessing import get_context
 
     log = log or (lambda msg: None)
@@ -520,10 +516,11 @@ def run_chunk(plan: SweepPlan, block: int, numerics: dict, out_nc, out_manifest,
     code = source_fingerprint()
     start, stop = plan.bounds(block)
     n = stop - start
+    # threads - 1 spawned workers plus this process pull tasks from one queue: the parent
+    # computes while the workers start, and only the parent writes NetCDF
     pool = None
     if threads > 1:
-        pool = ProcessPoolExecutor(max_workers=threads, mp_context=get_context("spawn"))
-        warm = [pool.submit(_warm) for _ in range(threads)]  # workers import while we plan
+        pool = ProcessPoolExecutor(max_workers=threads - 1, mp_context=get_context("spawn"))
     try:
         raw = plan.points(start, stop)
         keys, groups = point_keys(raw, numerics, code)
@@ -542,32 +539,47 @@ def run_chunk(plan: SweepPlan, block: int, numerics: dict, out_nc, out_manifest,
             f"chunk {plan.chunk_name(block)} of sweep {plan.name}: {n} points, {reused} from the store, "
             f"{len(missing)} to compute in {len(tasks)} tasks on {threads} processes"
         )
-        done = 0
-        if pool is None:
-            results = (_compute_raw([raw[i] for i in t], numerics) for t in tasks)
-        else:
-            for w in warm:
-                w.result()
-            results = pool.map(_compute_raw, [[raw[i] for i in t] for t in tasks], [numerics] * len(tasks))
-        for t, res in zip(tasks, results):
-            for i, r in zip(t, res):
+        pending, inflight, done = deque(range(len(tasks))), {}, 0
+
+        def finish(k, res):
+            nonlocal done
+            for i, r in zip(tasks[k], res):
                 rows[i] = r
-            done += len(t)
-            el = time.perf_counter() - t0
-            log(f"[{done}/{len(missing)}] {el:.1f} s elapsed")
+            done += len(tasks[k])
+            log(f"[{done}/{len(missing)}] {time.perf_counter() - t0:.1f} s elapsed")
+
+        def refill():
+            while pool is not None and pending and len(inflight) < 2 * (threads - 1):
+                k = pending.popleft()
+                inflight[pool.submit(_compute_raw, [raw[i] for i in tasks[k]], numerics)] = k
+
+        refill()
+        while pending or inflight:
+            if pending:
+                k = pending.popleft()
+                finish(k, _compute_raw([raw[i] for i in tasks[k]], numerics))
+            else:
+                wait(list(inflight), return_when=FIRST_COMPLETED)
+            for f in [f for f in inflight if f.done()]:
+                finish(inflight.pop(f), f.result())
+            refill()
     finally:
         if pool is not None:
-            pool.shutdown()
+            pool.shutdown(cancel_futures=True)
     columns = {v: [r[v] for r in rows] for v in (*_sweep.SCALARS, "status")}
     write_chunk(plan, block, keys, groups, columns, numerics, code, out_nc, out_manifest)
     wall = time.perf_counter() - t0
-    cpu = _cpu_seconds() - cpu0
+    cpu1 = _cpu_seconds()
+    parent, workers = cpu1[0] - cpu0[0], cpu1[1] - cpu0[1]
+    cpu = parent + workers
     stats = {
         "points": n,
         "reused": reused,
         "computed": len(missing),
         "wall_s": wall,
         "cpu_s": cpu,
+        "cpu_parent_s": parent,
+        "cpu_workers_s": workers,
         "threads": threads,
         "cpu_efficiency": cpu / (wall * threads) if wall > 0 else math.nan,
     }

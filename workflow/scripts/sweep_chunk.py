@@ -1,19 +1,25 @@
 """Rule script: compute one chunk of sweep points (results/sweeps/<name>/chunks/<chunk>.{nc,json}).
 
-Points already in the sweep's point store are copied, the others computed on
-``threads`` worker processes (spawned: this file is re-imported by each worker,
-so everything runs under the ``__main__`` guard).
+Points already in the sweep's point store are copied, the others computed by this
+process and ``threads - 1`` spawned workers (triplon.sweep_plan.run_chunk).
 """
 
 
 def main(sm):
+    import os
     import sys
 
     sys.stderr = open(sm.log[0], "w")  # noqa: SIM115 (the rule's log)
     from triplon.sweep_plan import plan_sweep, run_chunk
 
-    name = sm.wildcards.name
-    plan = plan_sweep(name, dict(sm.params.spec), dict(sm.params.numerics))
+    print(
+        f"threads {sm.threads}; CPUs usable by this process {len(os.sched_getaffinity(0))}; "
+        f"SLURM_JOB_ID {os.environ.get('SLURM_JOB_ID', '-')}, "
+        f"SLURM_CPUS_PER_TASK {os.environ.get('SLURM_CPUS_PER_TASK', '-')}",
+        file=sys.stderr,
+    )
+
+    plan = plan_sweep(sm.wildcards.name, dict(sm.params.spec), dict(sm.params.numerics))
     run_chunk(
         plan,
         plan.block_of(sm.wildcards.chunk),
@@ -26,4 +32,9 @@ def main(sm):
 
 
 if __name__ == "__main__":
+    import sys
+
+    # spawned workers need nothing from this script (their task function lives in
+    # triplon.sweep_plan): without __file__ they do not re-run it and its preamble
+    sys.modules["__main__"].__dict__.pop("__file__", None)
     main(snakemake)  # noqa: F821
