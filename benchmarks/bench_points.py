@@ -11,7 +11,9 @@ at T as well; 1 band key x 50 x 4 = 200 points, ``--quick``: 40).
 For every band key the shared work is prepared once and timed apart
 (:func:`triplon.sweep.band_work`: mu, Fermi-level N, Ñ, both shell
 quadratures, the van Hove distance; the first call of the van Hove search per
-band set is timed separately because it is cached across band keys). Then:
+band set is timed separately because it is cached across band keys); the
+shell quadratures alone (:func:`triplon.gap.prepare_shells`) are timed once
+more and shown in parentheses. Then:
 
 1. **Per point** -- the reference path of :func:`triplon.sweep.compute_point`:
    :func:`triplon.gap.gap_summary` point after point (T = 0 solve by
@@ -50,8 +52,8 @@ from _common import main as bench_main
 
 import triplon.sweep as sw
 from triplon.batch import moment_table, shell_arrays
-from triplon.gap import resolution_floor
-from triplon.params import BANDS
+from triplon.gap import prepare_shells, resolution_floor
+from triplon.params import BANDS, BandParams
 
 NUMERICS = {"quadrature_nodes": 24, "shell": {}}
 OMEGA = 0.3
@@ -95,7 +97,7 @@ def measure(points: list[dict]) -> dict:
     groups: dict = {}
     for r in resolved:
         groups.setdefault(sw.band_key(r), []).append(r)
-    t_band = t_vh = t_ref = t_batch = t_setup = 0.0
+    t_band = t_vh = t_ref = t_batch = t_setup = t_shell = 0.0
     diff, worst, n_ok, n_raised = 0.0, "", 0, 0
     for members in groups.values():
         r0 = members[0]
@@ -105,6 +107,9 @@ def measure(points: list[dict]) -> dict:
         t0 = time.process_time()
         work = sw.band_work(r0, NUMERICS)
         t_band += time.process_time() - t0
+        t0 = time.process_time()  # the shell quadratures alone (a second time)
+        prepare_shells(work["fermi"].mu, r0["omega"], BandParams(**r0["band"]), **NUMERICS["shell"])
+        t_shell += time.process_time() - t0
 
         t0 = time.process_time()
         ref = [_reference(work, r) for r in members]
@@ -135,6 +140,7 @@ def measure(points: list[dict]) -> dict:
         "converged": n_ok,
         "reference_raised": n_raised,
         "band_work_s": t_band / len(groups),
+        "shell_quadrature_s": t_shell / len(groups),
         "van_hove_first_s": t_vh,
         "batch_setup_ms": 1e3 * t_setup / len(groups),
         "per_point_ms": 1e3 * t_ref / n,
@@ -179,7 +185,7 @@ def run(quick: bool) -> dict:
                 f"{m['batch_ms']:.3f}",
                 f"{m['ratio']:.1f}x",
                 f"{m['max_rel_diff']:.1e} ({m['worst_quantity'] or '-'})",
-                f"{m['band_work_s']:.3f}",
+                f"{m['band_work_s']:.3f} ({m['shell_quadrature_s']:.3f})",
                 f"{m['batch_setup_ms']:.1f}",
             ]
         )
@@ -191,7 +197,7 @@ def run(quick: bool) -> dict:
         "batch path (ms/point)",
         "speed-up",
         "max rel diff",
-        "band work (s/key)",
+        "band work (shells) (s/key)",
         "batch set-up (ms/key)",
     ]
     print(markdown(head, rows, range(1, 9)))
