@@ -13,10 +13,14 @@ time (same equations, same quadrature, same conventions; agreement to ~1e-12):
   (ln A_alpha, B_alpha/A_alpha, ln|A_beta|, B_beta/A_beta) of
   :func:`triplon.gap.solve_full`, with the analytic Jacobian of the separable
   map and a per-point backtracking line search;
-* T_c of the s± and the d-wave channel: safeguarded Newton in ln T on
-  eigenvalue(T) = 1 with the analytic derivative dK_m/dlnT =
-  -<eta^(2m) sech^2(xi/2T)/(4T)>, inside the bracket of
-  :func:`triplon.gap.critical_temperature`.
+* T_c of the s± and the d-wave channel: the linear moments K_m(T) are
+  tabulated once per shell pair on a grid in ln T (:func:`moment_table`),
+  which brackets each point's root of eigenvalue(T) = 1 and gives a cubic
+  (Hermite) first guess; a safeguarded Newton in ln T with the exact
+  eigenvalue and its analytic derivative dK_m/dlnT =
+  -<eta^(2m) sech^2(xi/2T)/(4T)> finishes (one or two evaluations);
+* the solution at the point's T > 0 starts from its T = 0 solution times the
+  BCS-like tanh(1.74 sqrt(T_c/T - 1)) at the exact T_c.
 
 Determinism
 -----------
@@ -969,12 +973,15 @@ def _solve_into(shells, arrs, V, ka, kb, k2, T, e17, idx, out, conv, status, flo
 
 
 __all__ = [
+    "MomentTable",
     "ShellArrays",
     "critical_temperatures",
     "d_wave_eigenvalues",
     "eq17_batch",
+    "moment_table",
     "s_wave_eigenvalues",
     "shell_arrays",
     "solve_batch",
+    "tabulated_critical_temperatures",
     "tree_sum",
 ]
