@@ -25,9 +25,8 @@ import time
 import warnings
 
 import numpy as np
-import xarray as xr
 
-from triplon.dataset import source_fingerprint, var, with_provenance
+from triplon.dataset import source_fingerprint
 from triplon.params import BANDS, BandParams, MicroParams
 
 KELVIN_PER_EV = 11604.518
@@ -250,63 +249,7 @@ def band_key(resolved: dict) -> str:
     return _digest({"b": resolved["band"], "n_c": resolved["n_c"], "omega": resolved["omega"]})
 
 
-def plan_chunks(keys_in_order: list[str], band_keys: list[str], done: set, chunk_size: int):
-    """Group the points not yet ``done`` into chunks, points sharing band work kept together.
-
-    Returns a list of lists of positions into ``keys_in_order``.
-    """
-    todo = [i for i, k in enumerate(keys_in_order) if k not in done]
-    todo.sort(key=lambda i: band_keys[i])  # stable: shared band work lands in one chunk
-    return [todo[i : i + chunk_size] for i in range(0, len(todo), chunk_size)]
-
-
-def chunk_id(keys: list[str]) -> str:
-    return _digest(sorted(keys))[:16]
-
-
-def sweep_keys(spec: dict, numerics: dict, code: str | None = None):
-    """Resolved points and their keys, in C order of the axes."""
-    code = code or source_fingerprint()
-    resolved = [resolve_point(p) for _, p in sweep_points(spec)]
-    return resolved, [point_key(r, numerics, code) for r in resolved]
-
-
-def plan_sweep(spec: dict, numerics: dict, chunk_dir, code: str | None = None) -> dict:
-    """Which chunk files a sweep needs, reusing finished chunks found in ``chunk_dir``.
-
-    A finished chunk leaves ``<id>.nc`` and, written last, ``<id>.json`` (its
-    points). Points found in finished chunks are not planned again, so growing
-    an axis computes only the new points.
-
-    Returns
-    -------
-    dict
-        {chunk id: [{"key": ..., "point": resolved point}, ...]} for every
-        chunk (old or new) holding at least one point of the sweep.
-    """
-    from pathlib import Path
-
-    resolved, keys = sweep_keys(spec, numerics, code)
-    wanted = set(keys)
-    plan, done = {}, set()
-    chunk_dir = Path(chunk_dir)
-    for manifest in sorted(chunk_dir.glob("*.json")) if chunk_dir.is_dir() else []:
-        if not manifest.with_suffix(".nc").exists():
-            continue
-        try:
-            entries = json.loads(manifest.read_text())
-        except (OSError, ValueError):
-            continue  # unreadable manifest: its points are simply planned again
-        if any(e["key"] in wanted for e in entries):
-            plan[manifest.stem] = entries
-            done.update(e["key"] for e in entries)
-    bks = [band_key(r) for r in resolved]
-    for group in plan_chunks(keys, bks, done, int(spec.get("chunk_size", 500))):
-        entries = [{"key": keys[i], "point": resolved[i]} for i in group]
-        # canonical form, identical to what a manifest reads back: the rule's params
-        # must not look changed once the chunk is finished
-        plan[chunk_id([e["key"] for e in entries])] = json.loads(json.dumps(entries, sort_keys=True))
-    return plan
+# Chunk plans, the point store, chunk files and the gather: triplon.sweep_plan.
 
 
 # ----------------------------------------------------------- computation
@@ -784,52 +727,3 @@ def compute_chunk(points: list[dict], numerics: dict, log=None) -> list[dict]:
             left = el / max(done, 1) * (n - done)
             log(f"[{done}/{n}] {el:.1f} s elapsed, ~{left:.1f} s left")
     return results
-
-
-def chunk_dataset(keys: list[str], results: list[dict]) -> xr.Dataset:
-    """One chunk's results as a Dataset over dimension ``point`` (coordinate: point key)."""
-    data = {}
-    for name, (units, long_name) in SCALARS.items():
-        dtype = np.int8 if name in ("converged", "d_wave_leads") else float
-        data[name] = var(("point",), np.array([r[name] for r in results], dtype=dtype), units, long_name)
-    data["status"] = (
-        ("point",),
-        np.array([r["status"] for r in results], dtype=object),
-        {"long_name": "solver status", "units": "1"},
-    )
-    return xr.Dataset(data, coords={"point": ("point", np.array(keys, dtype=object))})
-
-
-def gather(spec: dict, name: str, keys: list[str], chunks: list[xr.Dataset], numerics: dict) -> xr.Dataset:
-    """Assemble the phase diagram: one dimension per axis (config order), every quantity a variable."""
-    axes = sweep_axes(spec)
-    shape = tuple(len(v) for v in axes.values())
-    merged = xr.concat(chunks, dim="point") if len(chunks) > 1 else chunks[0]
-    where = {k: i for i, k in enumerate(merged["point"].values.tolist())}
-    missing = [k for k in keys if k not in where]
-    if missing:
-        raise RuntimeError(f"sweep {name}: {len(missing)} points missing from the chunks")
-    order = np.array([where[k] for k in keys])
-    dims = tuple(axes)
-    data = {}
-    for v in merged.data_vars:
-        if v in axes:  # an axis is a coordinate, not a variable
-            continue
-        values = merged[v].values[order].reshape(shape)
-        data[v] = (dims, values, dict(merged[v].attrs))
-    coords = {k: (k, v, {"units": PARAMETERS[k][4], "long_name": PARAMETERS[k][5]}) for k, v in axes.items()}
-    ds = xr.Dataset(data, coords=coords)
-    ds["leading_channel"] = (
-        dims,
-        np.where(ds["d_wave_leads"].values == 1, "d", "s+-").astype(object),
-        {"long_name": "leading pairing channel", "units": "1"},
-    )
-    params = {
-        "sweep": name,
-        "axes": {k: v.tolist() for k, v in axes.items()},
-        "fixed": spec.get("fixed") or {},
-        "numerics": numerics,
-    }
-    ds = with_provenance(ds, f"Phase diagram of sweep '{name}'", params)
-    ds.attrs["converged_fraction"] = float(np.mean(ds["converged"].values))
-    return ds
