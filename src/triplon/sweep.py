@@ -699,14 +699,18 @@ def compute_chunk(points: list[dict], numerics: dict, log=None) -> list[dict]:
         first = members[0][1]
         try:
             work = band_work(first, numerics)
-            if "shells" in work and "status" not in work:
-                work["arrs"] = {b: shell_arrays(work["shells"][b]) for b in BANDS}
-                sh = work["shells"]
-                work["table"] = moment_table(work["arrs"], resolution_floor(sh), sh["alpha"].omega)
         except PointError as exc:
             work = {"status": exc.status}
         except Exception as exc:  # noqa: BLE001
             work = {"status": _error_status(exc)}
+        if "shells" in work and "status" not in work:
+            try:  # the batch's own set-up; without it the points are solved one by one
+                sh = work["shells"]
+                arrs = {b: shell_arrays(sh[b]) for b in BANDS}
+                work["table"] = moment_table(arrs, resolution_floor(sh), sh["alpha"].omega)
+                work["arrs"] = arrs
+            except Exception:  # noqa: BLE001
+                work.pop("table", None)
         for s in range(0, len(members), BATCH_SIZE):
             block = members[s : s + BATCH_SIZE]
             if "status" in work:
