@@ -320,6 +320,16 @@ def test_shell_failure_is_a_status(monkeypatch):
 # ---------------------------------------------------- statuses and caveats
 
 
+def test_statuses_are_one_short_line():
+    long = "not converged: The iteration is not making good progress, as measured by the \n  improvement"
+    assert (
+        sw._short(long)
+        == "not converged: The iteration is not making good progress, as measured by the improvement"
+    )
+    assert len(sw._short("error: " + "x" * 500)) == sw.STATUS_MAX
+    assert sw.status_reason(sw._short("error: " + "x" * 500)) == "error"
+
+
 def test_status_reasons_group_statuses():
     assert sw.status_reason("ok") == "ok"
     assert sw.status_reason("gap below resolution (T_c < resolution floor)") == "gap below resolution"

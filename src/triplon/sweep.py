@@ -488,10 +488,20 @@ def band_work(resolved: dict, numerics: dict) -> dict:
     return work
 
 
+STATUS_MAX = 200
+"""Longest status text kept (characters); solver messages are cut there."""
+
+
+def _short(status: str) -> str:
+    """A status on one line, at most STATUS_MAX characters (the reason prefix always survives)."""
+    text = " ".join(str(status).split())
+    return text if len(text) <= STATUS_MAX else text[: STATUS_MAX - 3] + "..."
+
+
 def _blank(status: str, resolved: dict | None = None, work: dict | None = None) -> dict:
     """A point's record before (or without) a solution: NaN values, integers 0, the inputs known so far."""
     out = {k: (0 if k in INTEGER_QUANTITIES else math.nan) for k in SCALARS}
-    out["status"] = status
+    out["status"] = _short(status)
     if resolved is not None:
         out.update(kappa_a=float(resolved["kappa_a"]), kappa_b=float(resolved["kappa_b"]))
         out["omega"] = float(resolved["omega"])
@@ -573,7 +583,7 @@ def _finish(resolved: dict, work: dict, sol: dict) -> dict:
     out["d_wave_leads"] = int(sol["d_wave_leads"])
     out["Tc_K"] = sol["Tc"] * KELVIN_PER_EV
     out["converged"] = int(bool(sol["converged"]))
-    out["status"] = sol["status"]
+    out["status"] = _short(sol["status"])
     if out["status"] == "ok" and not out["converged"]:
         out["status"] = "not converged: a quantity of the point did not converge"
     out["caveat_flags"] = _flags(out, work)
