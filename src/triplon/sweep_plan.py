@@ -505,6 +505,7 @@ def run_chunk(plan: SweepPlan, block: int, numerics: dict, out_nc, out_manifest,
         this process plus ``cpu_workers_s`` of the workers), ``threads`` and
         ``cpu_efficiency`` = CPU time / (wall time x threads) of this job.
     """
+    import resource
     from collections import deque
     from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
     from multiprocessing import get_context
@@ -580,6 +581,8 @@ def run_chunk(plan: SweepPlan, block: int, numerics: dict, out_nc, out_manifest,
         "cpu_s": cpu,
         "cpu_parent_s": parent,
         "cpu_workers_s": workers,
+        "maxrss_parent_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+        "maxrss_worker_mb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024,
         "threads": threads,
         "cpu_efficiency": cpu / (wall * threads) if wall > 0 else math.nan,
     }
@@ -830,19 +833,23 @@ def write_chars(nc, name, chars, plan, dims, shape_cfg, perm):
 
 # ------------------------------------------------------------------ resources
 
-# Measured on a 2-core x86-64 node (benchmarks/bench_sweep.py); MARGIN covers slower nodes.
-POINT_CPU_S = 0.006
+# Measured with benchmarks/bench_sweep.py on a 2-core x86-64 machine shared with other work:
+# 0.8-1.6 ms of CPU per point (up to 5 ms near band edges), 0.2 s per quadrature, a chunk job's
+# main process ~200 MB for 10^4 points, a worker ~150 MB, Snakemake itself ~150 MB. MARGIN
+# covers slower nodes and harder regions of parameter space.
+POINT_CPU_S = 0.003
 """CPU seconds per point beyond its shell quadrature."""
 GROUP_CPU_S = 0.25
 """CPU seconds per shell quadrature (one per group of points sharing band set, n_c, Omega)."""
-STARTUP_S = 30.0
-"""Wall seconds of a batch job before the first point: Snakemake re-parsing the workflow, imports, workers."""
+STARTUP_S = 60.0
+"""Wall seconds of a batch job before its first point: Snakemake re-parsing the workflow, imports."""
 MARGIN = 3.0
 BASE_MB = 600
-"""Snakemake re-parse plus the rule script's parent process."""
+"""Snakemake re-parsing the workflow in the batch job, plus the rule script's main process."""
 WORKER_MB = 250
+"""One spawned worker process."""
 POINT_KB = 8.0
-"""Parent memory per point of the chunk (result rows before they are written)."""
+"""Main-process memory per point of the chunk (result rows before they are written)."""
 
 
 def chunk_resources(n_points: int, threads: int, n_groups: int | None = None) -> dict:
@@ -868,7 +875,7 @@ def chunk_resources(n_points: int, threads: int, n_groups: int | None = None) ->
     wall = STARTUP_S + cpu / threads
     return {
         "runtime": int(math.ceil(MARGIN * wall / 60.0)),
-        "mem_mb": int(math.ceil(BASE_MB + threads * WORKER_MB + n_points * POINT_KB / 1024)),
+        "mem_mb": int(math.ceil(BASE_MB + (threads - 1) * WORKER_MB + n_points * POINT_KB / 1024)),
     }
 
 
