@@ -1,3 +1,8 @@
+def grid_spec(spec):
+    """What the points depend on: editing figures, overlay or mark must not rerun chunks."""
+    return {k: spec[k] for k in ("axes", "fixed", "chunk_size") if k in spec}
+
+
 def chunk_job(wc, threads):
     """Resources of one chunk job from its points, quadratures and threads (measured cost model)."""
     plan = SWEEP_PLANS[wc.name]
@@ -21,7 +26,7 @@ rule sweep_chunk:
         cpus_per_task=lambda wc, threads: threads,
     params:
         code=TRIPLON,
-        spec=lambda wc: config["sweeps"][wc.name],
+        spec=lambda wc: grid_spec(config["sweeps"][wc.name]),
         numerics=config["numerics"],
     script:
         "../scripts/sweep_chunk.py"
@@ -49,7 +54,7 @@ rule sweep_gather:
         runtime=lambda wc: gather_runtime(SWEEP_PLANS[wc.name].n_points),
     params:
         code=TRIPLON,
-        spec=lambda wc: config["sweeps"][wc.name],
+        spec=lambda wc: grid_spec(config["sweeps"][wc.name]),
         numerics=config["numerics"],
     script:
         "../scripts/sweep_gather.py"
