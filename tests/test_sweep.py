@@ -392,3 +392,9 @@ def test_chunk_resources_grow_with_points_and_shrink_with_threads():
     assert two["runtime"] < one["runtime"] and two["mem_mb"] > one["mem_mb"]
     assert chunk_resources(40000, 2, 2)["runtime"] > two["runtime"]
     assert chunk_resources(100, 2, 100)["runtime"] >= 1
+
+
+def test_gather_one_variable_at_a_time_gives_the_same_file(swept, tmp_path):
+    root, plan, *_ = swept
+    gather_sweep(plan, SPEC, NUMERICS, root / "chunks", tmp_path / "pd.nc", memory_mb=0)
+    assert (tmp_path / "pd.nc").read_bytes() == (root / "pd.nc").read_bytes()
