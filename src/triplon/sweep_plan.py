@@ -70,6 +70,8 @@ MANIFEST_FIELDS = {
 }
 """Keys and JSON types of a chunk manifest, as :func:`run_chunk` writes it."""
 
+CHUNK_CACHE_BYTES = 4 << 20
+"""HDF5 chunk cache of each output variable while the gather writes it (whole storage chunks are written)."""
 MAX_STATUS_TEXTS = 256
 """Distinct status texts kept verbatim in a phase diagram; beyond, statuses are reduced to their reasons."""
 GATHER_MEMORY_MB = 400
@@ -738,6 +740,7 @@ def gather_sweep(
             v = nc.createVariable(
                 name, dtype, dims, zlib=True, complevel=4, shuffle=True, chunksizes=chunks, fill_value=fill
             )
+            v.set_var_chunk_cache(size=CHUNK_CACHE_BYTES)  # else ~64 MB per variable, kept till close
             v.setncatts(var_attrs)
             arr = flat.reshape(plan.shape).transpose(perm)
             step = max(1, chunks[0])
@@ -822,6 +825,7 @@ def write_chars(nc, name, chars, plan, dims, shape_cfg, perm):
     v = nc.createVariable(
         name, "S1", (*dims, f"strlen{width}"), zlib=True, shuffle=True, complevel=4, chunksizes=chunks
     )
+    v.set_var_chunk_cache(size=CHUNK_CACHE_BYTES)
     v.setncatts({"long_name": "leading pairing channel", "units": "1", "_Encoding": "utf-8"})
     v.set_auto_chartostring(False)
     arr = chars.reshape(plan.shape).transpose(perm)
