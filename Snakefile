@@ -9,7 +9,13 @@ import sys
 from triplon.config import ConfigError, validate_config
 from triplon.dataset import source_fingerprint
 from triplon.plotting import default_sweep_figures
-from triplon.sweep import plan_sweep, sweep_axes
+from triplon.sweep import sweep_axes
+from triplon.sweep_plan import (
+    chunk_resources,
+    gather_mem_mb,
+    gather_runtime,
+    plan_sweep,
+)
 
 
 configfile: "config.yaml"
@@ -34,9 +40,10 @@ except Exception as err:  # a bug of the validator: still one line, never a trac
 # every rule takes this as a parameter: editing the library reruns what depends on it
 TRIPLON = source_fingerprint()
 
-# which chunk jobs each sweep needs (finished chunks are reused) and its figures
+# the chunks of each sweep, computed arithmetically (O(chunks), nothing per point),
+# and its figures; points already computed are found in the point store by the chunk jobs
 SWEEP_PLANS = {
-    name: plan_sweep(spec, config["numerics"], f"results/sweeps/{name}/chunks", TRIPLON)
+    name: plan_sweep(name, spec, config["numerics"])
     for name, spec in config.get("sweeps", {}).items()
 }
 SWEEP_FIGURES = {
@@ -52,7 +59,7 @@ FIGURES = ["fig2a", "fig2b", "fig3a", "fig3b", "fig4a", "fig4b", "fig5", "fig6"]
 
 wildcard_constraints:
     name="[A-Za-z0-9_-]+",
-    chunk="[0-9a-f]{16}",
+    chunk="[0-9a-f]{12}-[0-9]+",
     fig="[A-Za-z0-9_-]+",
 
 

@@ -152,11 +152,12 @@ SWEEP_UNWORKABLE = [
     (
         {
             "axes": {
-                "n_c": {"start": 0.1, "stop": 0.9, "num": 1000},
-                "lam": {"start": 0.1, "stop": 1, "num": 1001},
-            }
+                "n_c": {"start": 0.1, "stop": 0.9, "num": 10000},
+                "lam": {"start": 0.1, "stop": 1, "num": 10001},
+            },
+            "chunk_size": 100000,
         },
-        "1000 x 1001 = 1001000 points, at most 1000000",
+        "10000 x 10001 = 100010000 points, at most 100000000",
     ),
     (
         {"axes": {"n_c": {"start": 0.1, "stop": 0.9, "num": 10**9}}},

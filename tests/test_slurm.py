@@ -5,6 +5,7 @@ one from the installed Debian packages when run as root (and stops exactly the
 daemons it started); otherwise the tests are skipped with the reason.
 """
 
+import json
 import os
 import re
 import shutil
@@ -14,6 +15,8 @@ from pathlib import Path
 import pytest
 import xarray as xr
 from test_workflow import SNAKEMAKE, make_project, smk, tiny
+
+from triplon.sweep_plan import chunk_resources, plan_sweep
 
 ROOT = Path(__file__).resolve().parents[1]
 CLUSTER = ROOT / "tests/slurm/cluster.sh"
@@ -79,20 +82,45 @@ def completed_job_ids(state: Path) -> dict[str, str]:
     return dict(re.findall(r"JobId=(\d+) .*?JobState=(\w+)", text))
 
 
+def completed_jobs(state: Path) -> dict[str, dict]:
+    """{job id: {field: value}} from the job-completion log (jobcomp/filetxt)."""
+    text = (state / "jobcomp.txt").read_text() if (state / "jobcomp.txt").exists() else ""
+    jobs = {}
+    for line in text.splitlines():
+        fields = dict(re.findall(r"(\w+)=(\S*)", line))
+        if "JobId" in fields:
+            jobs[fields["JobId"]] = fields
+    return jobs
+
+
+def wide(config):
+    """tiny, plus a sweep of one 1200-point chunk: a chunk job with enough work to use 2 CPUs."""
+    tiny(config)
+    config["sweeps"]["wide"] = {
+        "axes": {
+            "n_c": [0.35, 0.45, 0.55],
+            "lam": {"start": 0.2, "stop": 0.6, "num": 40},
+            "kappa": [0.0, 0.5, 0.75, 1.0, 1.25, 1.5, 1.75, 2.0, 2.25, 2.5],
+        },
+        "chunk_size": 1200,
+        "figures": [{"name": "Tc_K", "quantity": "Tc_K", "x": "lam", "y": "kappa", "facet": "n_c"}],
+    }
+
+
 def local_rules_run(output: str) -> set[str]:
     return set(re.findall(r"^localrule (\w+):", output, flags=re.M))
 
 
 @pytest.fixture(scope="module")
 def slurm_run(cluster, tmp_path_factory):
-    project = make_project(tmp_path_factory.mktemp("slurm"), tiny)
+    project = make_project(tmp_path_factory.mktemp("slurm"), wide)
     r = run_slurm(project, "all", "sweeps")
     return project, r.stdout + r.stderr
 
 
 @pytest.fixture(scope="module")
 def local_run(tmp_path_factory):
-    project = make_project(tmp_path_factory.mktemp("local"), tiny)
+    project = make_project(tmp_path_factory.mktemp("local"), wide)
     smk(project, "all", "sweeps")
     return project
 
@@ -100,8 +128,8 @@ def local_run(tmp_path_factory):
 def test_every_job_went_through_sbatch(cluster, slurm_run):
     project, out = slurm_run
     ids = submitted_job_ids(out)
-    # paper computations (one group), figures (one group), 3 sweep chunks (one group), gather
-    assert len(ids) >= 4
+    # paper computations (one group), figures (one group), 3 + 1 sweep chunks, 2 gathers
+    assert len(ids) >= 8
     done = completed_job_ids(cluster)
     assert all(done.get(i) == "COMPLETED" for i in ids), {i: done.get(i) for i in ids}
     assert local_rules_run(out) <= {"all", "sweeps"}  # nothing but the target rules ran locally
@@ -127,7 +155,8 @@ def test_failed_job_is_reported_and_rerun_resumes(cluster, slurm_run, local_run)
     assert "Error in rule sweep_gather" in out or "Error in group" in out
     assert "results/logs/sweeps/tiny/gather.log" in out  # the log path is reported
     log = (project / "results/logs/sweeps/tiny/gather.log").read_text()
-    assert bad.name in log and "truncated or corrupt NetCDF" in log
+    assert bad.name in log and "differs from its manifest" in log  # verified against its SHA-256
+    assert f"rm -f {bad.relative_to(project)} " in log and "&& snakemake --cores 2 sweeps" in log
     # the documented recovery: delete the bad file, run again
     bad.unlink()
     r = run_slurm(project, "sweeps")
@@ -136,3 +165,38 @@ def test_failed_job_is_reported_and_rerun_resumes(cluster, slurm_run, local_run)
     assert all(p.stat().st_mtime_ns == t for p, t in before.items())  # finished chunks untouched
     rel = Path("results/sweeps/tiny/phase_diagram.nc")
     assert xr.load_dataset(project / rel).equals(xr.load_dataset(local_run / rel))
+
+
+def test_chunk_jobs_get_and_use_their_cpus(cluster, slurm_run):
+    project, out = slurm_run
+    done = completed_jobs(cluster)
+    plan = plan_sweep("wide", wide_spec(), project_numerics(project))
+    (chunk,) = plan.chunk_names()
+    log = (project / f"results/logs/sweeps/wide/chunk-{chunk}.log").read_text()
+    job = re.search(r"SLURM_JOB_ID (\d+), SLURM_CPUS_PER_TASK (\S+)", log)
+    assert job, log[:500]
+    fields = done[job.group(1)]
+    # SLURM allocated cpus_per_task = threads = 2, with the runtime of the cost model
+    assert fields["JobState"] == "COMPLETED" and fields["ProcCnt"] == "2", fields
+    want = chunk_resources(plan.chunk_points(0), 2, plan.chunk_groups(0))
+    assert fields["TimeLimit"] == str(want["runtime"]), fields  # minutes
+    assert job.group(2) == "2" and "threads 2;" in log
+    # the job script's own CPU accounting: both processes computed, together more than one CPU-worth
+    stats = json.loads(log.split("chunk stats ", 1)[1].splitlines()[0])
+    assert stats["threads"] == 2 and stats["computed"] == 1200
+    assert stats["cpu_workers_s"] > 0.25 * stats["cpu_s"] and stats["cpu_parent_s"] > 0.25 * stats["cpu_s"], (
+        stats
+    )
+    print(f"chunk job CPU efficiency on SLURM: {stats['cpu_efficiency']:.2f} (load-dependent)")
+
+
+def wide_spec():
+    config = {"paper": {"n_c_grid": {}, "fig3b": {}, "gap_structure": {}}}
+    wide(config)
+    return config["sweeps"]["wide"]
+
+
+def project_numerics(project):
+    import yaml
+
+    return yaml.safe_load((project / "config.yaml").read_text())["numerics"]

@@ -1,24 +1,36 @@
-"""Sweeps: validation, point resolution, chunk planning, gathering."""
+"""Sweeps: validation, point resolution, arithmetic chunk plans, the point store, verified chunks, gather."""
 
+import itertools
 import json
+import math
 
 import numpy as np
 import pytest
+import xarray as xr
 
 from triplon.gap import gap_point
 from triplon.params import BandParams, MicroParams
 from triplon.sweep import (
     axis_values,
     band_key,
-    chunk_dataset,
     compute_chunk,
-    gather,
-    plan_sweep,
     point_key,
     resolve_point,
-    sweep_keys,
     sweep_points,
     validate_sweep,
+)
+from triplon.sweep_plan import (
+    GatherError,
+    ManifestError,
+    PointStore,
+    chunk_resources,
+    gather_sweep,
+    plan_sweep,
+    point_keys,
+    read_manifest,
+    run_chunk,
+    runs,
+    storage_chunks,
 )
 
 NUMERICS = {"quadrature_nodes": 24, "shell": {}}
@@ -90,40 +102,299 @@ def test_points_in_c_order_and_keys_stable():
     assert band_key(resolve_point(pts[0][1])) == band_key(resolve_point(pts[1][1]))  # same n_c: shared work
 
 
-def test_sweep_matches_one_point_solver_and_plan_reuses_chunks(tmp_path):
-    plan = plan_sweep(SPEC, NUMERICS, tmp_path / "chunks", "code")
-    assert sorted(len(v) for v in plan.values()) == [2, 3, 3]  # 8 points in chunks of <= 3
-    # points sharing n_c (band work) are grouped
-    first = next(iter(plan.values()))
-    assert len({e["point"]["n_c"] for e in first}) <= 2
-    chunks = []
-    (tmp_path / "chunks").mkdir()
-    for cid, entries in plan.items():
-        res = compute_chunk([e["point"] for e in entries], NUMERICS)
-        ds = chunk_dataset([e["key"] for e in entries], res)
-        ds.to_netcdf(tmp_path / "chunks" / f"{cid}.nc")
-        (tmp_path / "chunks" / f"{cid}.json").write_text(json.dumps(entries))
-        chunks.append(ds)
-    _, keys = sweep_keys(SPEC, NUMERICS, "code")
-    pd = gather(SPEC, "t", keys, chunks, NUMERICS)
-    assert pd["A_alpha"].dims == ("n_c", "lam", "kappa") and pd["converged"].all()
-    ref = gap_point(n_c=0.45, lam=0.3, kappa=0.75, omega=0.3)
-    got = pd.sel(n_c=0.45, lam=0.3, kappa=0.75)
-    for name in ("A_alpha", "B_alpha", "A_beta", "B_beta", "Tc", "ratio_eq17", "lambda_d_at_Tc"):
-        assert float(got[name]) == pytest.approx(getattr(ref, name), rel=1e-9), name
-    assert float(got["Tc_K"]) == pytest.approx(ref.Tc * 11604.518)
-    assert str(got["leading_channel"].values) == ref.leading_channel
-    assert (pd["B_alpha"].sel(kappa=0.0) == 0).all()
-    # growing an axis: the old chunks are reused, only new points are planned
-    bigger = {**SPEC, "axes": {**SPEC["axes"], "lam": [0.3, 0.5, 0.6]}}
-    plan2 = plan_sweep(bigger, NUMERICS, tmp_path / "chunks", "code")
-    new = {c: e for c, e in plan2.items() if c not in plan}
-    assert set(plan) <= set(plan2) and sum(len(e) for e in new.values()) == 4
-    assert all(e["point"]["lam"] == 0.6 for entries in new.values() for e in entries)
-
-
 def test_failed_point_is_flagged_not_lost():
     bad = resolve_point({"n_c": 0.45, "lam": 0.02})  # gap below resolution
     res = compute_chunk([bad, resolve_point({"n_c": 0.45})], NUMERICS)
     assert res[0]["converged"] == 0 and np.isnan(res[0]["A_alpha"]) and "resolution" in res[0]["status"]
     assert res[1]["converged"] == 1 and res[1]["A_alpha"] > 0
+
+
+# ------------------------------------------------------------------ arithmetic plans
+
+
+def test_plan_is_arithmetic_and_independent_of_the_number_of_points():
+    huge = {
+        "axes": {
+            "lam": {"start": 0.1, "stop": 1.0, "num": 1000},
+            "n_c": {"start": 0.2, "stop": 0.9, "num": 100},
+            "kappa": {"start": 0.0, "stop": 1.0, "num": 100},
+        },
+        "chunk_size": 20000,
+    }
+    plan = plan_sweep("huge", huge, NUMERICS)
+    assert plan.n_points == 10**7 and plan.n_chunks == 500
+    assert plan.order == ("n_c", "lam", "kappa")  # the quadrature axis varies slowest
+    names = plan.chunk_names()
+    assert len(set(names)) == 500 and names[7] == f"{plan.grid}-000007" and plan.block_of(names[7]) == 7
+    assert plan.bounds(499) == (499 * 20000, 10**7)
+    assert plan.group_size == 100_000 and plan.chunk_groups(0) == 1 and plan.chunk_groups(4) == 1
+    with pytest.raises(ValueError, match="not a chunk"):
+        plan.block_of("0123456789ab-000001")
+    # the grid hash follows the grid, the numerics and the chunk size
+    assert plan_sweep("huge", {**huge, "chunk_size": 10000}, NUMERICS).grid != plan.grid
+    assert plan_sweep("huge", huge, {**NUMERICS, "quadrature_nodes": 32}).grid != plan.grid
+    assert plan_sweep("other", huge, NUMERICS).grid == plan.grid
+
+
+def test_blocks_enumerate_the_grid_with_quadrature_groups_contiguous():
+    spec = {
+        "axes": {"lam": [0.3, 0.5, 0.7], "omega": [0.2, 0.3], "kappa": [0.0, 0.75], "n_c": [0.3, 0.45]},
+        "chunk_size": 5,
+    }
+    plan = plan_sweep("s", spec, NUMERICS)
+    assert plan.order == ("omega", "n_c", "lam", "kappa")
+    pts = [p for b in range(plan.n_chunks) for p in plan.points(*plan.bounds(b))]
+    # exactly the C-order product of the axes in planning order
+    want = [dict(zip(plan.order, v)) for v in itertools.product(*(plan.axes[a].tolist() for a in plan.order))]
+    assert pts == want and plan.n_chunks == math.ceil(24 / 5)
+    keys, groups = point_keys(pts, NUMERICS, "code")
+    assert len(set(keys)) == 24
+    assert len(runs(groups)) == len(set(groups)) == 4  # (omega, n_c) groups are contiguous
+    assert sum(plan.chunk_groups(b) for b in range(plan.n_chunks)) == sum(
+        len(runs(groups[slice(*plan.bounds(b))])) for b in range(plan.n_chunks)
+    )
+
+
+# ------------------------------------------------------------------ chunk jobs and gather
+
+
+def compute_all(plan, chunk_dir, threads=1):
+    chunk_dir.mkdir(parents=True, exist_ok=True)
+    stats = []
+    for b in range(plan.n_chunks):
+        name = plan.chunk_name(b)
+        stats.append(
+            run_chunk(plan, b, NUMERICS, chunk_dir / f"{name}.nc", chunk_dir / f"{name}.json", threads)
+        )
+    return stats
+
+
+def gathered(plan, spec, chunk_dir, out):
+    summary = gather_sweep(plan, spec, NUMERICS, chunk_dir, out)
+    return summary, xr.load_dataset(out)
+
+
+@pytest.fixture(scope="module")
+def swept(tmp_path_factory):
+    root = tmp_path_factory.mktemp("sweep")
+    plan = plan_sweep("t", SPEC, NUMERICS)
+    stats = compute_all(plan, root / "chunks")
+    summary, pd = gathered(plan, SPEC, root / "chunks", root / "pd.nc")
+    return root, plan, stats, summary, pd
+
+
+def test_sweep_matches_one_point_solver(swept):
+    _, plan, stats, summary, pd = swept
+    assert [s["computed"] for s in stats] == [3, 3, 2] and summary == {
+        "points": 8,
+        "failed": 0,
+        "failed_reasons": {},
+    }
+    assert pd["A_alpha"].dims == ("n_c", "lam", "kappa") and pd["converged"].all()
+    ref = gap_point(n_c=0.45, lam=0.3, kappa=0.75, omega=0.3)
+    got = pd.sel(n_c=0.45, lam=0.3, kappa=0.75)
+    for name in ("A_alpha", "B_alpha", "A_beta", "B_beta", "Tc", "ratio_eq17", "lambda_d_at_Tc"):
+        assert float(got[name]) == pytest.approx(getattr(ref, name), rel=1e-6), name
+    assert float(got["Tc_K"]) == pytest.approx(ref.Tc * 11604.518, rel=1e-6)
+    assert str(got["leading_channel"].values) == ref.leading_channel
+    assert (pd["B_alpha"].sel(kappa=0.0) == 0).all()
+    assert pd["caveat_flags"].attrs["flag_meanings"].split()[0] == "Tc_exceeds_omega"
+    assert list(pd["caveat_flags"].attrs["flag_masks"]) == [1, 2, 4, 8, 16, 32, 64]
+    assert json.loads(pd["status"].attrs["status_texts"]) == ["ok"] and (pd["status"] == 0).all()
+    for name, v in pd.data_vars.items():
+        assert "units" in v.attrs and "long_name" in v.attrs, name
+
+
+def test_phase_diagram_opens_lazily_with_storage_chunks_and_compression(swept):
+    root, *_ = swept
+    with xr.open_dataset(root / "pd.nc", chunks={}) as ds:
+        assert ds["Tc"].chunks is not None  # dask-backed: nothing read yet
+        enc = ds["Tc"].encoding
+        assert enc["zlib"] and enc["shuffle"] and tuple(enc["chunksizes"]) == (2, 2, 2)
+    c = storage_chunks((1000, 1000, 100), 8)
+    assert (1 << 18) < math.prod(c) * 8 <= 1 << 20 and max(c) <= 2 * min(c)  # about 1 MB, balanced
+    assert storage_chunks((5, 3), 8) == (5, 3)  # small variables: one chunk
+    assert math.prod(storage_chunks((10**7,), 8)) * 8 <= 1 << 20
+
+
+def test_results_identical_whatever_chunk_size_and_threads(swept, tmp_path):
+    root, plan, _, _, pd = swept
+    spec = {**SPEC, "chunk_size": 8}
+    plan8 = plan_sweep("t", spec, NUMERICS)
+    stats = compute_all(plan8, tmp_path / "p2", threads=2)
+    assert stats[0]["threads"] == 2 and stats[0]["computed"] == 8
+    _, pd2 = gathered(plan8, spec, tmp_path / "p2", tmp_path / "pd.nc")
+    differ = {k for k in pd.attrs if pd.attrs[k] != pd2.attrs.get(k)}
+    assert differ == {"inputs", "chunks"}  # which chunk files it was made from
+    pd2.attrs = pd.attrs
+    assert pd.identical(pd2)
+    for v in pd.variables:
+        if pd[v].dtype.kind != "O":  # strings: compared by identical()
+            assert pd[v].values.tobytes() == pd2[v].values.tobytes(), v
+    # one chunk, one vs two worker processes: byte-identical chunk files
+    compute_all(plan, tmp_path / "p1", threads=2)
+    for b in range(plan.n_chunks):
+        name = plan.chunk_name(b)
+        assert (tmp_path / "p1" / f"{name}.nc").read_bytes() == (root / "chunks" / f"{name}.nc").read_bytes()
+        assert (tmp_path / "p1" / f"{name}.json").read_bytes() == (
+            root / "chunks" / f"{name}.json"
+        ).read_bytes()
+
+
+def test_growing_an_axis_reuses_stored_points(swept, tmp_path):
+    import shutil
+
+    root, plan, _, _, pd = swept
+    chunks = tmp_path / "chunks"
+    shutil.copytree(root / "chunks", chunks)
+    bigger = {**SPEC, "axes": {**SPEC["axes"], "lam": [0.3, 0.4, 0.5]}}
+    plan2 = plan_sweep("t", bigger, NUMERICS)
+    assert plan2.grid != plan.grid
+    stats = compute_all(plan2, chunks)
+    assert sum(s["reused"] for s in stats) == 8 and sum(s["computed"] for s in stats) == 4
+    _, pd2 = gathered(plan2, bigger, chunks, tmp_path / "pd.nc")
+    old = pd2.sel(lam=[0.3, 0.5])
+    for v in pd.data_vars:
+        assert old[v].equals(pd[v]) and (
+            pd[v].dtype.kind == "O" or old[v].values.tobytes() == pd[v].values.tobytes()
+        ), v
+    # refining n_c only adds points too; a changed library fingerprint reuses nothing
+    keys_a, _ = point_keys(plan2.points(0, 4), NUMERICS, "code-a")
+    keys_b, _ = point_keys(plan2.points(0, 4), NUMERICS, "code-b")
+    assert not set(keys_a) & set(keys_b)
+
+
+def test_a_corrupt_stored_chunk_is_skipped_and_its_points_recomputed(swept, tmp_path):
+    import shutil
+
+    root, plan, *_ = swept
+    chunks = tmp_path / "chunks"
+    shutil.copytree(root / "chunks", chunks)
+    first = chunks / f"{plan.chunk_name(0)}.nc"
+    _zeros(first)
+    (chunks / f"{plan.chunk_name(1)}.json").write_text("[1, 2")
+    notes = []
+    store = PointStore(chunks, log=notes.append)
+    assert any(f"{plan.chunk_name(1)}.json" in n and "not valid JSON" in n for n in notes)
+    bigger = {**SPEC, "axes": {**SPEC["axes"], "kappa": [0.0, 0.5, 0.75]}}
+    plan2 = plan_sweep("t", bigger, NUMERICS)
+    stats = [
+        run_chunk(
+            plan2,
+            b,
+            NUMERICS,
+            chunks / f"{plan2.chunk_name(b)}.nc",
+            chunks / f"{plan2.chunk_name(b)}.json",
+            log=notes.append,
+        )
+        for b in range(plan2.n_chunks)
+    ]
+    # only the intact third chunk (2 points) was reused
+    assert sum(s["reused"] for s in stats) == 2 and sum(s["computed"] for s in stats) == 10
+    assert any(first.name in n and "SHA-256" in n for n in notes)
+    assert store.groups  # the intact manifests were indexed
+
+
+def test_failed_points_are_counted_by_reason(tmp_path):
+    spec = {"axes": {"lam": [0.02, 0.5]}, "fixed": {"n_c": 0.45}, "chunk_size": 5}
+    plan = plan_sweep("f", spec, NUMERICS)
+    compute_all(plan, tmp_path / "c")
+    summary, pd = gathered(plan, spec, tmp_path / "c", tmp_path / "pd.nc")
+    assert summary["failed"] == 1 and summary["failed_reasons"] == {"gap below resolution": 1}
+    assert pd.attrs["failed_points"] == 1
+    assert json.loads(pd.attrs["failed_reasons"]) == {"gap below resolution": 1}
+    texts = json.loads(pd["status"].attrs["status_texts"])
+    assert texts[0] == "ok" and texts[int(pd["status"].sel(lam=0.02))].startswith("gap below resolution")
+    assert int(pd["converged"].sel(lam=0.02)) == 0 and np.isnan(float(pd["A_alpha"].sel(lam=0.02)))
+
+
+# ------------------------------------------------------------------ verified chunks (issue 10.3)
+
+
+def _zeros(path):
+    """Overwrite 64 bytes that are not all zero, past the middle of the file, with zeros."""
+    data = bytearray(path.read_bytes())
+    at = next(i for i in range(len(data) // 2, len(data) - 64, 64) if any(data[i : i + 64]))
+    data[at : at + 64] = bytes(64)
+    path.write_bytes(bytes(data))
+
+
+def _manifest(transform):
+    def edit(path):
+        path.write_text(transform(path.read_text()))
+
+    return edit
+
+
+CORRUPTIONS = {
+    "zeros in the NetCDF file": ("nc", _zeros, "differs from its manifest"),
+    "truncated manifest": ("json", _manifest(lambda t: t[: len(t) // 2]), "not valid JSON"),
+    "manifest is a JSON list": (
+        "json",
+        _manifest(lambda t: json.dumps([1, "a", None])),
+        "JSON list, expected an object",
+    ),
+    "manifest with a wrong type": (
+        "json",
+        _manifest(lambda t: json.dumps({**json.loads(t), "block": "0"})),
+        "'block' is a JSON str, expected int",
+    ),
+    "manifest lacks keys": ("json", _manifest(lambda t: json.dumps({"format": "x"})), "lacks the keys"),
+    "manifest of another chunk": (
+        "json",
+        _manifest(lambda t: json.dumps({**json.loads(t), "block": 2})),
+        "describes another chunk",
+    ),
+    "manifest is not UTF-8": ("json", lambda p: p.write_bytes(b"\xff\xfe\x00"), "chunk manifest"),
+    "missing NetCDF file": ("nc", lambda p: p.unlink(), "missing"),
+}
+
+
+@pytest.mark.parametrize("what", list(CORRUPTIONS))
+def test_gather_names_a_bad_chunk_and_the_command_to_recompute_it(swept, tmp_path, what):
+    import shutil
+
+    root, plan, *_ = swept
+    chunks = tmp_path / "chunks"
+    shutil.copytree(root / "chunks", chunks)
+    ext, corrupt, fragment = CORRUPTIONS[what]
+    bad = plan.chunk_name(1)
+    corrupt(chunks / f"{bad}.{ext}")
+    with pytest.raises(GatherError) as err:
+        gather_sweep(plan, SPEC, NUMERICS, chunks, tmp_path / "pd.nc")
+    msg = str(err.value)
+    assert "1 of 3 chunks failed verification" in msg and fragment in msg, msg
+    assert f"{bad}.{ext}" in msg
+    assert f"rm -f {chunks}/{bad}.nc {chunks}/{bad}.json && snakemake --cores 2 sweeps" in msg
+    assert not (tmp_path / "pd.nc").exists()
+
+
+@pytest.mark.parametrize(
+    "text, fragment",
+    [
+        ("", "not valid JSON"),
+        ('"a string"', "JSON str, expected an object"),
+        ("{}", "lacks the keys"),
+    ],
+)
+def test_read_manifest_rejects_what_the_code_did_not_write(tmp_path, text, fragment):
+    path = tmp_path / "m.json"
+    path.write_text(text)
+    with pytest.raises(ManifestError, match=fragment) as err:
+        read_manifest(path)
+    assert str(path) in str(err.value)
+    with pytest.raises(ManifestError, match="unreadable"):
+        read_manifest(tmp_path / "absent.json")
+
+
+def test_chunk_resources_grow_with_points_and_shrink_with_threads():
+    one, two = chunk_resources(20000, 1, 2), chunk_resources(20000, 2, 2)
+    assert two["runtime"] < one["runtime"] and two["mem_mb"] > one["mem_mb"]
+    assert chunk_resources(40000, 2, 2)["runtime"] > two["runtime"]
+    assert chunk_resources(100, 2, 100)["runtime"] >= 1
+
+
+def test_gather_one_variable_at_a_time_gives_the_same_file(swept, tmp_path):
+    root, plan, *_ = swept
+    gather_sweep(plan, SPEC, NUMERICS, root / "chunks", tmp_path / "pd.nc", memory_mb=0)
+    assert (tmp_path / "pd.nc").read_bytes() == (root / "pd.nc").read_bytes()

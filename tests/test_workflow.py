@@ -1,5 +1,6 @@
 """The real Snakefile, run by the real Snakemake, in temporary copies of the project."""
 
+import json
 import re
 import shutil
 import subprocess
@@ -305,10 +306,18 @@ def test_growing_an_axis_computes_only_new_points(swept):
     before = {p.name: p.stat().st_mtime_ns for p in chunks.glob("*.nc")}
     edit_config(swept, lambda c: c["sweeps"]["tiny"]["axes"].update(lam=[0.3, 0.5, 0.6]))
     jobs = planned_jobs(swept, "sweeps")
-    assert jobs["sweep_chunk"] == 2  # 6 new points in chunks of 5; the 3 old chunks are reused
+    assert jobs["sweep_chunk"] == 4  # a new grid: 18 points in chunks of 5
     smk(swept, "sweeps")
     after = {p.name: p.stat().st_mtime_ns for p in chunks.glob("*.nc")}
-    assert all(after[name] == t for name, t in before.items())
+    assert all(after[name] == t for name, t in before.items())  # the old chunks are the point store
+    stats = [
+        json.loads(line.split("chunk stats ", 1)[1])
+        for p in (swept / "results/logs/sweeps/tiny").glob("chunk-*.log")
+        for line in p.read_text().splitlines()
+        if line.startswith("chunk stats ") and p.stem.split("-", 1)[1] not in {n[:-3] for n in before}
+    ]
+    assert len(stats) == 4 and sum(s["reused"] for s in stats) == 12  # only the 6 new points computed
+    assert sum(s["computed"] for s in stats) == 6
     pd = xr.load_dataset(swept / "results/sweeps/tiny/phase_diagram.nc")
     assert pd.sizes == {"n_c": 3, "lam": 3, "kappa": 2} and pd["converged"].all()
 

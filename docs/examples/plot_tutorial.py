@@ -19,8 +19,12 @@ Brillouin-zone normalised, fillings are per Ni (see :doc:`/physics`).
 # density n_c = n_α + n_β and returns the fillings, N = ⟨δ(ξ)⟩ and Ñ = ⟨η² δ(ξ)⟩ of
 # both bands (exact Fermi-line quadrature). The default band parameters are the paper's
 # Fig. 2 set, :class:`triplon.BandParams`.
+import tempfile
+from pathlib import Path
+
 import matplotlib.pyplot as plt
 import numpy as np
+import xarray as xr
 
 import triplon
 from triplon.bands import bands_on_path, eta
@@ -28,7 +32,7 @@ from triplon.dos import fermi_level
 from triplon.fermi import fermi_contour, find_pockets
 from triplon.gap import gap_point
 from triplon.spectrum import spectrum_point
-from triplon.sweep import chunk_dataset, compute_chunk, gather, sweep_keys
+from triplon.sweep_plan import gather_sweep, plan_sweep, run_chunk
 
 params = triplon.BandParams()
 fl = fermi_level(n_c=0.45, params=params)
@@ -131,18 +135,24 @@ fig.tight_layout()
 # A small phase diagram
 # ---------------------
 # A sweep is a grid over named axes, written as in ``config.yaml`` under ``sweeps:``.
-# The pipeline splits its points into chunks (:func:`triplon.sweep.plan_sweep`), computes
-# each chunk (:func:`triplon.sweep.compute_chunk`) and assembles them
-# (:func:`triplon.sweep.gather`); here the same functions run in-process on a 5 × 3 grid.
+# The pipeline plans its chunks arithmetically (:func:`triplon.sweep_plan.plan_sweep`),
+# computes each chunk job (:func:`triplon.sweep_plan.run_chunk`, writing a NetCDF file
+# and, last, a manifest with its SHA-256) and gathers the verified chunks into the
+# phase diagram (:func:`triplon.sweep_plan.gather_sweep`); here the same functions
+# run in-process on a 5 × 3 grid, in a temporary directory.
 
 spec = {
     "axes": {"n_c": {"start": 0.35, "stop": 0.55, "num": 5}, "lam": [0.3, 0.4, 0.5]},
     "fixed": {"omega": 0.3, "kappa": 0.75},
+    "chunk_size": 15,
 }
 numerics = {"quadrature_nodes": 24}
-resolved, keys = sweep_keys(spec, numerics)
-chunk = chunk_dataset(keys, compute_chunk(resolved, numerics))
-pd = gather(spec, "tutorial", keys, [chunk], numerics)
+plan = plan_sweep("tutorial", spec, numerics)
+work = Path(tempfile.mkdtemp())
+for block, chunk in enumerate(plan.chunk_names()):
+    run_chunk(plan, block, numerics, work / f"{chunk}.nc", work / f"{chunk}.json")
+gather_sweep(plan, spec, numerics, work, work / "phase_diagram.nc")
+pd = xr.load_dataset(work / "phase_diagram.nc")
 print(pd[["Tc_K", "gap_ratio", "anisotropy_alpha", "converged"]])
 
 # %%

@@ -16,6 +16,7 @@ quadratures) is computed once per chunk and shared by all points needing it.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import itertools
 import json
@@ -24,12 +25,10 @@ import time
 import warnings
 
 import numpy as np
-import xarray as xr
 
-from triplon.dataset import source_fingerprint, var, with_provenance
+from triplon.caveats import KELVIN_PER_EV
+from triplon.dataset import source_fingerprint
 from triplon.params import BANDS, BandParams, MicroParams
-
-KELVIN_PER_EV = 11604.518
 
 # name: (lower, upper, lower inclusive, upper inclusive, units, long name).
 # The one source of the physical ranges of sweeps (validate_sweep) and of the
@@ -55,11 +54,15 @@ PARAMETERS = {
     "Ea": (0.0, 50.0, False, True, "eV", "antibonding z excitation energy Ea"),
     "JH": (0.0, 10.0, False, True, "eV", "Hund's coupling JH"),
 }
+"""Sweepable parameters: {name: (lower, upper, lower inclusive, upper inclusive, units, long name)}."""
 MICRO = ("tc", "U", "txz", "Ea", "JH")
+"""Microscopic parameters (Eqs. 3, 10, 13); they derive eps_alpha, eps_beta, kappa_a, kappa_b, V, Omega."""
 BAND_KEYS = ("t1", "t2", "t3", "eps_alpha", "eps_beta")
-# parameters that can never be given together (one derives the other)
+"""Parameters of the band set of Eq. 5 (eV)."""
 EXCLUSIVE = [("lam", "V"), ("kappa", "kappa_a"), ("kappa", "kappa_b")]
+"""Pairs of parameters that can never be given together (one derives the other)."""
 DEFAULTS = {"omega": 0.3, "T": 0.0, "kappa": 0.75, "lam": 0.5}
+"""Values of parameters neither swept nor fixed: the paper's point (Omega and T in eV)."""
 
 EXPERIMENT = {
     "name": "STM on La2PrNi2O7 thin films",
@@ -80,8 +83,8 @@ class SweepError(ValueError):
 
 MAX_NAME = 64
 """Longest sweep or figure name (characters); names become parts of paths under results/."""
-MAX_POINTS = 1_000_000
-"""Most points one sweep may hold (the plan hashes every point when the workflow starts)."""
+MAX_POINTS = 100_000_000
+"""Most points one sweep may hold (planning costs O(chunks); the gather holds one variable at a time)."""
 MAX_CHUNKS = 10_000
 """Most chunk jobs one sweep may plan (points / chunk_size)."""
 MAX_FIGURES = 100
@@ -388,7 +391,9 @@ def resolve_point(point: dict) -> dict:
         else:
             out["lam"] = p.get("lam", DEFAULTS["lam"])
         out["omega"] = p.get("omega", DEFAULTS["omega"])
-    out["band"] = BandParams(**band).as_dict()
+    # defaults filled in without validation: a bad band set becomes the point's status in
+    # compute_chunk ("invalid parameters"), not an exception while planning
+    out["band"] = {**BandParams().as_dict(), **{k: float(v) for k, v in band.items()}}
     return out
 
 
@@ -406,63 +411,7 @@ def band_key(resolved: dict) -> str:
     return _digest({"b": resolved["band"], "n_c": resolved["n_c"], "omega": resolved["omega"]})
 
 
-def plan_chunks(keys_in_order: list[str], band_keys: list[str], done: set, chunk_size: int):
-    """Group the points not yet ``done`` into chunks, points sharing band work kept together.
-
-    Returns a list of lists of positions into ``keys_in_order``.
-    """
-    todo = [i for i, k in enumerate(keys_in_order) if k not in done]
-    todo.sort(key=lambda i: band_keys[i])  # stable: shared band work lands in one chunk
-    return [todo[i : i + chunk_size] for i in range(0, len(todo), chunk_size)]
-
-
-def chunk_id(keys: list[str]) -> str:
-    return _digest(sorted(keys))[:16]
-
-
-def sweep_keys(spec: dict, numerics: dict, code: str | None = None):
-    """Resolved points and their keys, in C order of the axes."""
-    code = code or source_fingerprint()
-    resolved = [resolve_point(p) for _, p in sweep_points(spec)]
-    return resolved, [point_key(r, numerics, code) for r in resolved]
-
-
-def plan_sweep(spec: dict, numerics: dict, chunk_dir, code: str | None = None) -> dict:
-    """Which chunk files a sweep needs, reusing finished chunks found in ``chunk_dir``.
-
-    A finished chunk leaves ``<id>.nc`` and, written last, ``<id>.json`` (its
-    points). Points found in finished chunks are not planned again, so growing
-    an axis computes only the new points.
-
-    Returns
-    -------
-    dict
-        {chunk id: [{"key": ..., "point": resolved point}, ...]} for every
-        chunk (old or new) holding at least one point of the sweep.
-    """
-    from pathlib import Path
-
-    resolved, keys = sweep_keys(spec, numerics, code)
-    wanted = set(keys)
-    plan, done = {}, set()
-    chunk_dir = Path(chunk_dir)
-    for manifest in sorted(chunk_dir.glob("*.json")) if chunk_dir.is_dir() else []:
-        if not manifest.with_suffix(".nc").exists():
-            continue
-        try:
-            entries = json.loads(manifest.read_text())
-        except (OSError, ValueError):
-            continue  # unreadable manifest: its points are simply planned again
-        if any(e["key"] in wanted for e in entries):
-            plan[manifest.stem] = entries
-            done.update(e["key"] for e in entries)
-    bks = [band_key(r) for r in resolved]
-    for group in plan_chunks(keys, bks, done, int(spec.get("chunk_size", 500))):
-        entries = [{"key": keys[i], "point": resolved[i]} for i in group]
-        # canonical form, identical to what a manifest reads back: the rule's params
-        # must not look changed once the chunk is finished
-        plan[chunk_id([e["key"] for e in entries])] = json.loads(json.dumps(entries, sort_keys=True))
-    return plan
+# Chunk plans, the point store, chunk files and the gather: triplon.sweep_plan.
 
 
 # ----------------------------------------------------------- computation
@@ -504,26 +453,226 @@ SCALARS = {
     "converged": ("1", "1 if every quantity of the point converged"),
     "A_alpha_T": ("eV", "full solution at temperature T: A_alpha"),
     "A_beta_T": ("eV", "full solution at temperature T: A_beta"),
+    "caveat_flags": ("1", "caveats of the solution (bit flags, 0: none)"),
 }
+"""Quantities of every sweep point: {name: (units, long name)}."""
+
+INTEGER_QUANTITIES = {"converged": np.int8, "d_wave_leads": np.int8, "caveat_flags": np.int32}
+"""Quantities stored as integers (the others are float64)."""
+
+STATUS_REASONS = (
+    "ok",
+    "invalid point",
+    "out of range",
+    "invalid parameters",
+    "filling unreachable",
+    "no Fermi surface",
+    "shell quadrature failed",
+    "gap below resolution",
+    "not converged",
+    "T_c not found",
+    "error",
+)
+"""Groups of point statuses: a status is "ok" or starts with one of these reasons."""
+
+_DERIVED = {
+    "eps_alpha": "4 txz^2 (1/Ea - 1/(Ea + U))",
+    "eps_beta": "4 txz^2 (1/Eb - 1/(Eb + U))",
+    "kappa_a": "JK_a/JH",
+    "kappa_b": "JK_b/JH",
+    "V": "3 JH^2/(2 J_c)",
+    "omega": "J_c",
+}
+"""Quantities derived from the microscopic set (Eqs. 3, 10, 13) and their formulas."""
 
 
-def compute_point(resolved: dict, shells_cache: dict, numerics: dict) -> dict:
-    """All quantities of one point (NaN with ``converged`` = 0 where a solve failed)."""
+def quantity_attrs(name: str) -> dict:
+    """CF attributes of a per-point quantity: ``units`` and ``long_name``.
+
+    ``caveat_flags`` gets the CF flag attributes of :func:`triplon.caveats.flag_attrs`,
+    ``status`` the list of its reasons.
+    """
+    from triplon.caveats import flag_attrs
+
+    if name == "caveat_flags":
+        return flag_attrs()
+    if name == "status":
+        return {
+            "units": "1",
+            "long_name": "solver status: 'ok' or '<reason>: <details>'",
+            "reasons": ", ".join(STATUS_REASONS),
+        }
+    units, long_name = SCALARS[name]
+    return {"units": units, "long_name": long_name}
+
+
+def quantity_dtype(name: str):
+    """NumPy dtype of a per-point quantity (int8/int32 for flags, float64 otherwise)."""
+    return INTEGER_QUANTITIES.get(name, np.float64)
+
+
+def status_reason(status: str) -> str:
+    """The group of a point status (one of :data:`STATUS_REASONS`), for counting failures by reason."""
+    s = str(status)
+    for reason in STATUS_REASONS:
+        if s == reason or s.startswith(reason + ":") or s.startswith(reason + " ("):
+            return reason
+    return "error"
+
+
+class PointError(Exception):
+    """A point that cannot be computed; ``status`` says why ('<reason>: <details>')."""
+
+    def __init__(self, status: str):
+        super().__init__(status)
+        self.status = status
+
+
+def _range_message(name: str, value, derived: str | None = None) -> str | None:
+    """None if ``value`` is in the allowed range of ``name``, else the out-of-range status."""
+    try:
+        x = float(value)
+    except (TypeError, ValueError):
+        return f"invalid point: {name} must be a number, got {value!r}"
+    if _in_range(name, x):
+        return None
+    units = PARAMETERS[name][4]
+    unit = f" {units}" if units != "1" else ""
+    what = f"derived {name} = {derived} = {x:.6g}{unit}" if derived else f"{name} = {x:.6g}{unit}"
+    return f"out of range: {what} outside {_range_text(name)}"
+
+
+def _is_resolved(point: dict) -> bool:
+    return isinstance(point.get("band"), dict)
+
+
+def check_point(point: dict) -> dict:
+    """Resolve a raw point (or accept a resolved one) and range-check it; raises :class:`PointError`.
+
+    Raw points ({parameter: value}) are checked against :data:`PARAMETERS`
+    (names, numbers, ranges, exclusive pairs), resolved with
+    :func:`resolve_point`, and the quantities derived from the microscopic set
+    (eps_alpha, eps_beta by Eq. 3, kappa_a, kappa_b by Eqs. 10-11, V by Eq. 13
+    and Omega = J_c) are checked against the same ranges. A resolved point is
+    checked field by field.
+    """
+    if _is_resolved(point):
+        checks = [(k, point["band"].get(k)) for k in BAND_KEYS]
+        checks += [
+            (k, point.get(k)) for k in ("n_c", "T", "omega", "kappa_a", "kappa_b", "lam", "V") if k in point
+        ]
+        if ("lam" in point) == ("V" in point):
+            raise PointError("invalid point: a resolved point has exactly one of 'lam' and 'V'")
+        for k, v in checks:
+            msg = _range_message(k, v)
+            if msg:
+                raise PointError(msg)
+        return point
+    for key, value in point.items():
+        if key not in PARAMETERS:
+            raise PointError(f"invalid point: unknown parameter '{key}'")
+        if isinstance(value, bool):
+            raise PointError(f"invalid point: {key} must be a number, got {value!r}")
+        msg = _range_message(key, value)
+        if msg:
+            raise PointError(msg)
+    for a, b in EXCLUSIVE:
+        if a in point and b in point:
+            raise PointError(f"invalid point: give '{a}' or '{b}', not both")
+    micro = set(point) & set(MICRO)
+    if micro:
+        clash = set(point) & {"eps_alpha", "eps_beta", "kappa", "kappa_a", "kappa_b", "lam", "V"}
+        if clash:
+            raise PointError(f"invalid point: {sorted(clash)} derived from the microscopic parameters")
+    try:
+        resolved = resolve_point(point)
+    except (ValueError, TypeError) as exc:
+        raise PointError(f"invalid parameters: {exc}") from None
+    if micro:
+        values = {"omega": resolved["omega"], "V": resolved["V"], "kappa_a": resolved["kappa_a"]}
+        values.update(
+            kappa_b=resolved["kappa_b"], **{k: resolved["band"][k] for k in ("eps_alpha", "eps_beta")}
+        )
+        for name in ("eps_alpha", "eps_beta", "kappa_a", "kappa_b", "V", "omega"):
+            if name == "omega" and "omega" in point:
+                continue
+            msg = _range_message(name, values[name], _DERIVED[name])
+            if msg:
+                raise PointError(msg)
+    return resolved
+
+
+@functools.lru_cache(maxsize=64)
+def _van_hove_fillings(band_items: tuple) -> tuple:
+    """Van Hove fillings n_c of a band set (cached: the search costs ~1 s)."""
+    from triplon.caveats import critical_fillings
+
+    return tuple(c.n_c for c in critical_fillings(BandParams(**dict(band_items))) if c.kind == "van Hove")
+
+
+def _van_hove_distance(band: dict, n_c: float) -> float:
+    """|n_c - n_vH| as :func:`triplon.caveats.van_hove_distance`, the fillings cached per band set."""
+    try:
+        vh = _van_hove_fillings(tuple(sorted(band.items())))
+    except Exception:  # a caveat must not fail a point
+        return math.inf
+    return min((abs(n_c - x) for x in vh), default=math.inf)
+
+
+def band_work(resolved: dict, numerics: dict) -> dict:
+    """Work shared by all points of one band key: mu, Fermi-level N, Ñ, shells, van Hove distance.
+
+    Raises :class:`PointError` with the reason ("invalid parameters",
+    "filling unreachable", "no Fermi surface", "shell quadrature failed").
+    Returns a dict with ``fermi`` (FermiLevel, always), ``shells``, ``vh``.
+    """
     from triplon.dos import fermi_level
-    from triplon.gap import GapWarning, gap_summary, prepare_shells, resolve_V
+    from triplon.gap import prepare_shells
 
-    out = dict.fromkeys(SCALARS, math.nan)
-    out["converged"] = 0
-    out["status"] = "ok"
     try:
         params = BandParams(**resolved["band"])
-        bk = band_key(resolved)
-        if bk not in shells_cache:
-            fl = fermi_level(n_c=resolved["n_c"], params=params, n=numerics.get("quadrature_nodes", 24))
-            shells = prepare_shells(fl.mu, resolved["omega"], params, **numerics.get("shell", {}))
-            shells_cache.clear()  # points are ordered by band key: keep only the current one
-            shells_cache[bk] = (fl, shells)
-        fl, shells = shells_cache[bk]
+    except (ValueError, TypeError) as exc:
+        raise PointError(f"invalid parameters: {exc}") from None
+    n_c = resolved["n_c"]
+    try:
+        fl = fermi_level(n_c=n_c, params=params, n=numerics.get("quadrature_nodes", 24))
+    except Exception as exc:
+        raise PointError(f"filling unreachable: n_c = {n_c:g} ({type(exc).__name__}: {exc})") from None
+    work = {"fermi": fl, "vh": _van_hove_distance(resolved["band"], n_c)}
+    empty = [b for b in BANDS if not fl.dos[b] > 0]
+    if empty:
+        bands = " and ".join(empty)
+        work["status"] = f"no Fermi surface: band {bands} at mu = {fl.mu:.6g} eV (pairing needs both)"
+        return work
+    try:
+        work["shells"] = prepare_shells(fl.mu, resolved["omega"], params, **numerics.get("shell", {}))
+    except Exception as exc:
+        work["status"] = f"shell quadrature failed: {type(exc).__name__}: {exc}"
+    return work
+
+
+STATUS_MAX = 200
+"""Longest status text kept (characters); solver messages are cut there."""
+
+
+def _short(status: str) -> str:
+    """A status on one line, at most STATUS_MAX characters (the reason prefix always survives)."""
+    text = " ".join(str(status).split())
+    return text if len(text) <= STATUS_MAX else text[: STATUS_MAX - 3] + "..."
+
+
+def _blank(status: str, resolved: dict | None = None, work: dict | None = None) -> dict:
+    """A point's record before (or without) a solution: NaN values, integers 0, the inputs known so far."""
+    out = {k: (0 if k in INTEGER_QUANTITIES else math.nan) for k in SCALARS}
+    out["status"] = _short(status)
+    if resolved is not None:
+        out.update(kappa_a=float(resolved["kappa_a"]), kappa_b=float(resolved["kappa_b"]))
+        out["omega"] = float(resolved["omega"])
+        for k in ("lam", "V"):
+            if k in resolved:
+                out[k] = float(resolved[k])
+    if work is not None:
+        fl = work["fermi"]
         out.update(
             mu=fl.mu,
             n_alpha=fl.filling["alpha"],
@@ -533,136 +682,260 @@ def compute_point(resolved: dict, shells_cache: dict, numerics: dict) -> dict:
             dos_eta2_alpha=fl.dos_eta2["alpha"],
             dos_eta2_beta=fl.dos_eta2["beta"],
         )
-        if min(fl.dos.values()) <= 0:
-            out["status"] = "a band has no Fermi surface"
-            return out
-        V = resolve_V(fl, lam=resolved.get("lam"), V=resolved.get("V"))
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", GapWarning)
-            s = gap_summary(shells, fl, V, resolved["kappa_a"], resolved["kappa_b"], resolved["T"])
-        out.update(
-            {
-                k: getattr(s, k)
-                for k in (
-                    "V",
-                    "lam",
-                    "kappa_a",
-                    "kappa_b",
-                    "omega",
-                    "ratio_eq17",
-                    "ratio_eq18",
-                    "ratio_sqrt",
-                    "validity_eq18",
-                    "A_alpha",
-                    "B_alpha",
-                    "A_beta",
-                    "B_beta",
-                    "gap_ratio",
-                    "anisotropy_alpha",
-                    "anisotropy_beta",
-                    "Tc",
-                    "lambda_d_at_Tc",
-                    "Tc_d",
-                )
-            }
-        )
-        out["Tc_K"] = s.Tc * KELVIN_PER_EV
-        for b in BANDS:
-            r = s.ratio_2gap_Tc.get(b, {})
-            out[f"gap2_Tc_{b}"] = r.get("diagonal", math.nan)
-            out[f"gap2_Tc_max_{b}"] = r.get("maximum", math.nan)
-        out["d_wave_leads"] = int(s.leading_channel == "d")
-        if s.solution_T:
-            out["A_alpha_T"], out["A_beta_T"] = s.solution_T["A_alpha"], s.solution_T["A_beta"]
-            converged_T = s.solution_T["converged"]
-        else:
-            out["A_alpha_T"], out["A_beta_T"] = out["A_alpha"], out["A_beta"]
-            converged_T = True
-        out["converged"] = int(s.converged and converged_T)
-        out["status"] = s.status
-    except Exception as exc:  # one bad point must not lose the chunk: flag it
-        out["status"] = f"{type(exc).__name__}: {exc}"
+        if resolved is not None:
+            out["caveat_flags"] = _flags(out, work)
     return out
 
 
+def _flags(out: dict, work: dict) -> int:
+    """Caveat bits of a point record (:func:`triplon.caveats.point_flags`)."""
+    from triplon.caveats import point_flags
+
+    gap_max = math.nan
+    if out["converged"] and "shells" in work:
+        u = {b: work["shells"][b].fermi_eta2_max for b in BANDS}
+        gap_max = max(abs(out[f"A_{b}"] + x * out[f"B_{b}"]) for b in BANDS for x in (0.0, u[b]))
+    return int(
+        point_flags(
+            Tc=out["Tc"],
+            omega=out["omega"],
+            gap_max=gap_max,
+            lam=out["lam"],
+            validity_eq18=out["validity_eq18"],
+            d_wave_leads=bool(out["d_wave_leads"]),
+            van_hove_distance=work["vh"],
+        )
+    )
+
+
+_SOLUTION_KEYS = (
+    "V",
+    "lam",
+    "kappa_a",
+    "kappa_b",
+    "omega",
+    "ratio_eq17",
+    "ratio_eq18",
+    "ratio_sqrt",
+    "validity_eq18",
+    "A_alpha",
+    "B_alpha",
+    "A_beta",
+    "B_beta",
+    "gap_ratio",
+    "anisotropy_alpha",
+    "anisotropy_beta",
+    "Tc",
+    "lambda_d_at_Tc",
+    "Tc_d",
+    "gap2_Tc_alpha",
+    "gap2_Tc_beta",
+    "gap2_Tc_max_alpha",
+    "gap2_Tc_max_beta",
+    "d_wave_leads",
+    "A_alpha_T",
+    "A_beta_T",
+)
+
+
+def _finish(resolved: dict, work: dict, sol: dict) -> dict:
+    """A point's record from its solution (the keys of :func:`triplon.batch.solve_batch`)."""
+    out = _blank("ok", resolved, None)
+    out.update(_blank("ok", None, work))
+    out.update({k: sol[k] for k in _SOLUTION_KEYS})
+    out["d_wave_leads"] = int(sol["d_wave_leads"])
+    out["Tc_K"] = sol["Tc"] * KELVIN_PER_EV
+    out["converged"] = int(bool(sol["converged"]))
+    out["status"] = _short(sol["status"])
+    if out["status"] == "ok" and not out["converged"]:
+        out["status"] = "not converged: a quantity of the point did not converge"
+    out["caveat_flags"] = _flags(out, work)
+    return out
+
+
+def _reference_solution(work: dict, resolved: dict) -> dict:
+    """One point by the per-point solvers of :mod:`triplon.gap` (:func:`~triplon.gap.gap_summary`)."""
+    from triplon.gap import GapWarning, gap_summary, resolve_V
+
+    fl, shells = work["fermi"], work["shells"]
+    V = resolve_V(fl, lam=resolved.get("lam"), V=resolved.get("V"))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", GapWarning)
+        s = gap_summary(shells, fl, V, resolved["kappa_a"], resolved["kappa_b"], resolved["T"])
+    sol = {k: getattr(s, k) for k in _SOLUTION_KEYS if hasattr(s, k)}
+    for b in BANDS:
+        r = s.ratio_2gap_Tc.get(b, {})
+        sol[f"gap2_Tc_{b}"] = r.get("diagonal", math.nan)
+        sol[f"gap2_Tc_max_{b}"] = r.get("maximum", math.nan)
+    sol["d_wave_leads"] = int(s.leading_channel == "d")
+    status = s.status
+    if s.solution_T:
+        sol["A_alpha_T"], sol["A_beta_T"] = s.solution_T["A_alpha"], s.solution_T["A_beta"]
+        conv_T = s.solution_T["converged"]
+        if status == "ok" and not conv_T:
+            status = f"{s.solution_T['status']} (at T = {resolved['T']:.6g} eV)"
+    else:
+        sol["A_alpha_T"], sol["A_beta_T"] = sol["A_alpha"], sol["A_beta"]
+        conv_T = True
+    sol["converged"] = bool(s.converged and conv_T)
+    sol["status"] = status
+    return sol
+
+
+def _error_status(exc: Exception) -> str:
+    return f"error: {type(exc).__name__}: {exc}"
+
+
+def compute_point(resolved: dict, shells_cache: dict, numerics: dict) -> dict:
+    """All quantities of one point by the per-point reference solvers (:func:`triplon.gap.gap_summary`).
+
+    ``resolved`` may be raw ({parameter: value}) or resolved (:func:`resolve_point`).
+    Never raises: a failure is the point's ``status`` ('<reason>: <details>',
+    grouped by :func:`status_reason`), with NaN values and ``converged`` = 0.
+    ``shells_cache`` keeps the band work of the last band key.
+    """
+    try:
+        resolved = check_point(resolved)
+    except PointError as exc:
+        return _blank(exc.status)
+    except Exception as exc:  # noqa: BLE001 - a point's failure is its status
+        return _blank(_error_status(exc))
+    try:
+        bk = band_key(resolved)
+        if bk not in shells_cache:
+            try:
+                work = band_work(resolved, numerics)
+            except PointError as exc:
+                work = {"status": exc.status}
+            shells_cache.clear()  # points are ordered by band key: keep only the current one
+            shells_cache[bk] = work
+        work = shells_cache[bk]
+        if "fermi" not in work:
+            return _blank(work["status"], resolved)
+        if "status" in work:
+            return _blank(work["status"], resolved, work)
+        return _finish(resolved, work, _reference_solution(work, resolved))
+    except Exception as exc:  # noqa: BLE001
+        return _blank(_error_status(exc), resolved)
+
+
+BATCH_SIZE = 256
+"""Points solved together by :func:`triplon.batch.solve_batch` (no effect on the results)."""
+
+
+def _batch_solutions(work: dict, members: list[dict]) -> list:
+    """Solutions of points sharing ``work``: together, else one by one (None: that point failed)."""
+    from triplon.batch import solve_batch
+    from triplon.gap import resolve_V
+
+    fl = work["fermi"]
+    try:
+        V = [resolve_V(fl, lam=r.get("lam"), V=r.get("V")) for r in members]
+        args = [
+            V,
+            [r["kappa_a"] for r in members],
+            [r["kappa_b"] for r in members],
+            [r["T"] for r in members],
+        ]
+        return solve_batch(work["shells"], fl, *args, arrs=work.get("arrs"), table=work.get("table"))
+    except Exception:  # noqa: BLE001 - isolate the point that fails
+        if len(members) == 1:
+            return [None]
+    return [_batch_solutions(work, [r])[0] for r in members]
+
+
 def compute_chunk(points: list[dict], numerics: dict, log=None) -> list[dict]:
-    """Compute resolved points in order (sorted by band key), reporting progress to ``log``."""
-    cache: dict = {}
-    results = []
-    t0 = time.perf_counter()
+    """Compute points (raw or resolved), solving those that share band work together.
+
+    Each result has every key of :data:`SCALARS` plus ``status``. Deterministic
+    per point: its numbers do not depend on the other points of the chunk or on
+    their order (:mod:`triplon.batch`). A failure is confined to its point
+    (``status``, NaN values, ``converged`` = 0). Progress goes to ``log``.
+    """
+    from triplon.batch import moment_table, shell_arrays
+    from triplon.gap import resolution_floor
+
+    n = len(points)
+    results: list = [None] * n
+    groups: dict = {}
     for i, p in enumerate(points):
-        results.append(compute_point(p, cache, numerics))
-        if log and ((i + 1) % max(1, len(points) // 20) == 0 or i + 1 == len(points)):
+        try:
+            r = check_point(p)
+            groups.setdefault(band_key(r), []).append((i, r))
+        except PointError as exc:
+            results[i] = _blank(exc.status)
+        except Exception as exc:  # noqa: BLE001
+            results[i] = _blank(_error_status(exc))
+    t0 = time.perf_counter()
+    done = n - sum(len(m) for m in groups.values())
+    for members in groups.values():
+        first = members[0][1]
+        try:
+            work = band_work(first, numerics)
+        except PointError as exc:
+            work = {"status": exc.status}
+        except Exception as exc:  # noqa: BLE001
+            work = {"status": _error_status(exc)}
+        if "shells" in work and "status" not in work:
+            try:  # the batch's own set-up; without it the points are solved one by one
+                sh = work["shells"]
+                arrs = {b: shell_arrays(sh[b]) for b in BANDS}
+                work["table"] = moment_table(arrs, resolution_floor(sh), sh["alpha"].omega)
+                work["arrs"] = arrs
+            except Exception:  # noqa: BLE001
+                work.pop("table", None)
+        for s in range(0, len(members), BATCH_SIZE):
+            block = members[s : s + BATCH_SIZE]
+            if "status" in work:
+                for i, r in block:
+                    results[i] = _blank(work["status"], r, work if "fermi" in work else None)
+                continue
+            sols = _batch_solutions(work, [r for _, r in block])
+            for (i, r), sol in zip(block, sols, strict=True):
+                try:
+                    if sol is None:
+                        sol = _reference_solution(work, r)
+                    results[i] = _finish(r, work, sol)
+                except Exception as exc:  # noqa: BLE001
+                    results[i] = _blank(_error_status(exc), r, work)
+        done += len(members)
+        if log:
             el = time.perf_counter() - t0
-            left = el / (i + 1) * (len(points) - i - 1)
-            log(f"[{i + 1}/{len(points)}] {el:.1f} s elapsed, ~{left:.1f} s left")
+            left = el / max(done, 1) * (n - done)
+            log(f"[{done}/{n}] {el:.1f} s elapsed, ~{left:.1f} s left")
     return results
 
 
-def chunk_dataset(keys: list[str], results: list[dict]) -> xr.Dataset:
-    """One chunk's results as a Dataset over dimension ``point`` (coordinate: point key)."""
-    data = {}
-    for name, (units, long_name) in SCALARS.items():
-        dtype = np.int8 if name in ("converged", "d_wave_leads") else float
-        data[name] = var(("point",), np.array([r[name] for r in results], dtype=dtype), units, long_name)
-    data["status"] = (
-        ("point",),
-        np.array([r["status"] for r in results], dtype=object),
-        {"long_name": "solver status", "units": "1"},
-    )
-    return xr.Dataset(data, coords={"point": ("point", np.array(keys, dtype=object))})
-
-
-def gather(spec: dict, name: str, keys: list[str], chunks: list[xr.Dataset], numerics: dict) -> xr.Dataset:
-    """Assemble the phase diagram: one dimension per axis (config order), every quantity a variable."""
-    axes = sweep_axes(spec)
-    shape = tuple(len(v) for v in axes.values())
-    merged = xr.concat(chunks, dim="point") if len(chunks) > 1 else chunks[0]
-    where = {k: i for i, k in enumerate(merged["point"].values.tolist())}
-    missing = [k for k in keys if k not in where]
-    if missing:
-        raise RuntimeError(f"sweep {name}: {len(missing)} points missing from the chunks")
-    order = np.array([where[k] for k in keys])
-    dims = tuple(axes)
-    data = {}
-    for v in merged.data_vars:
-        if v in axes:  # an axis is a coordinate, not a variable
-            continue
-        values = merged[v].values[order].reshape(shape)
-        data[v] = (dims, values, dict(merged[v].attrs))
-    coords = {k: (k, v, {"units": PARAMETERS[k][4], "long_name": PARAMETERS[k][5]}) for k, v in axes.items()}
-    ds = xr.Dataset(data, coords=coords)
-    ds["leading_channel"] = (
-        dims,
-        np.where(ds["d_wave_leads"].values == 1, "d", "s+-").astype(object),
-        {"long_name": "leading pairing channel", "units": "1"},
-    )
-    params = {
-        "sweep": name,
-        "axes": {k: v.tolist() for k, v in axes.items()},
-        "fixed": spec.get("fixed") or {},
-        "numerics": numerics,
-    }
-    ds = with_provenance(ds, f"Phase diagram of sweep '{name}'", params)
-    ds.attrs["converged_fraction"] = float(np.mean(ds["converged"].values))
-    return ds
-
-
 __all__ = [
+    "BAND_KEYS",
+    "BATCH_SIZE",
+    "DEFAULTS",
+    "EXCLUSIVE",
     "EXPERIMENT",
+    "INTEGER_QUANTITIES",
+    "MAX_CHUNKS",
+    "MAX_FIGURES",
+    "MAX_NAME",
+    "MAX_POINTS",
+    "MICRO",
+    "PARAMETERS",
+    "SCALARS",
+    "STATUS_MAX",
+    "STATUS_REASONS",
+    "PointError",
     "SweepError",
     "axis_values",
     "band_key",
-    "chunk_dataset",
+    "band_work",
+    "check_point",
     "compute_chunk",
     "compute_point",
-    "gather",
-    "plan_chunks",
-    "plan_sweep",
     "point_key",
+    "quantity_attrs",
+    "quantity_dtype",
     "resolve_point",
+    "status_reason",
     "sweep_axes",
-    "sweep_keys",
     "sweep_points",
     "validate_sweep",
 ]

@@ -1,35 +1,48 @@
+def grid_spec(spec):
+    """What the points depend on: editing figures, overlay or mark must not rerun chunks."""
+    return {k: spec[k] for k in ("axes", "fixed", "chunk_size") if k in spec}
+
+
+def chunk_job(wc, threads):
+    """Resources of one chunk job from its points, quadratures and threads (measured cost model)."""
+    plan = SWEEP_PLANS[wc.name]
+    block = plan.block_of(wc.chunk)
+    return chunk_resources(plan.chunk_points(block), threads, plan.chunk_groups(block))
+
+
 rule sweep_chunk:
-    """Compute one chunk of sweep points; writes the results and, last, its manifest."""
+    """Compute one chunk of sweep points on `threads` processes; writes its results, then its manifest."""
     output:
         nc="results/sweeps/{name}/chunks/{chunk}.nc",
         manifest="results/sweeps/{name}/chunks/{chunk}.json",
     log:
         "results/logs/sweeps/{name}/chunk-{chunk}.log",
-    group:
-        "sweep_chunks"
     conda:
         "../envs/triplon.yaml"
-    threads: 1
+    threads: 2  # worker processes; change with --set-threads sweep_chunk=N
     resources:
-        # ~0.2 s per distinct band structure + ~5 ms per point on one core; generous margin
-        runtime=lambda wc: 5 + len(SWEEP_PLANS[wc.name][wc.chunk]) // 20,
-        mem_mb=1000,
+        runtime=lambda wc, threads: chunk_job(wc, threads)["runtime"],
+        mem_mb=lambda wc, threads: chunk_job(wc, threads)["mem_mb"],
+        cpus_per_task=lambda wc, threads: threads,
     params:
         code=TRIPLON,
-        entries=lambda wc: SWEEP_PLANS[wc.name][wc.chunk],
+        spec=lambda wc: grid_spec(config["sweeps"][wc.name]),
         numerics=config["numerics"],
     script:
         "../scripts/sweep_chunk.py"
 
 
 rule sweep_gather:
-    """Assemble a sweep's chunks into one Dataset with a dimension per axis."""
+    """Verify a sweep's chunks against their manifests and write its phase diagram, slab by slab."""
     input:
-        lambda wc: expand(
-            "results/sweeps/{name}/chunks/{chunk}.nc",
-            name=wc.name,
-            chunk=sorted(SWEEP_PLANS[wc.name]),
-        ),
+        nc=lambda wc: [
+            f"results/sweeps/{wc.name}/chunks/{c}.nc"
+            for c in SWEEP_PLANS[wc.name].chunk_names()
+        ],
+        manifests=lambda wc: [
+            f"results/sweeps/{wc.name}/chunks/{c}.json"
+            for c in SWEEP_PLANS[wc.name].chunk_names()
+        ],
     output:
         "results/sweeps/{name}/phase_diagram.nc",
     log:
@@ -37,11 +50,11 @@ rule sweep_gather:
     conda:
         "../envs/triplon.yaml"
     resources:
-        mem_mb=lambda wc: 1000 + len(SWEEP_PLANS[wc.name]) * 2,
-        runtime=10,
+        mem_mb=lambda wc: gather_mem_mb(SWEEP_PLANS[wc.name].n_points),
+        runtime=lambda wc: gather_runtime(SWEEP_PLANS[wc.name].n_points),
     params:
         code=TRIPLON,
-        spec=lambda wc: config["sweeps"][wc.name],
+        spec=lambda wc: grid_spec(config["sweeps"][wc.name]),
         numerics=config["numerics"],
     script:
         "../scripts/sweep_gather.py"

@@ -1,33 +1,40 @@
-"""Rule script: compute one chunk of sweep points (results/sweeps/<name>/chunks/<id>.nc + .json)."""
+"""Rule script: compute one chunk of sweep points (results/sweeps/<name>/chunks/<chunk>.{nc,json}).
 
-import sys
+Points already in the sweep's point store are copied, the others computed by this
+process and ``threads - 1`` spawned workers (triplon.sweep_plan.run_chunk).
+"""
 
-sys.stderr = open(snakemake.log[0], "w")  # noqa: F821, SIM115 (the rule's log)
 
-import json
+def main(sm):
+    import os
+    import sys
 
-from triplon.dataset import to_netcdf, with_provenance
-from triplon.sweep import chunk_dataset, compute_chunk
+    sys.stderr = open(sm.log[0], "w")  # noqa: SIM115 (the rule's log)
+    from triplon.sweep_plan import plan_sweep, run_chunk
 
-sm = snakemake  # noqa: F821
-entries = list(sm.params.entries)
-print(f"chunk {sm.wildcards.chunk} of sweep {sm.wildcards.name}: {len(entries)} points", file=sys.stderr)
-results = compute_chunk(
-    [e["point"] for e in entries],
-    dict(sm.params.numerics),
-    log=lambda msg: print(msg, file=sys.stderr, flush=True),
-)
-ds = chunk_dataset([e["key"] for e in entries], results)
-ds = with_provenance(
-    ds,
-    f"Sweep {sm.wildcards.name}, chunk {sm.wildcards.chunk}",
-    {
-        "sweep": sm.wildcards.name,
-        "chunk": sm.wildcards.chunk,
-        "numerics": dict(sm.params.numerics),
-        "points": entries,
-    },
-)
-to_netcdf(ds, sm.output.nc, rule=sm.rule)
-with open(sm.output.manifest, "w") as fh:  # written last: marks the chunk finished
-    json.dump(entries, fh, sort_keys=True)
+    print(
+        f"threads {sm.threads}; CPUs usable by this process {len(os.sched_getaffinity(0))}; "
+        f"SLURM_JOB_ID {os.environ.get('SLURM_JOB_ID', '-')}, "
+        f"SLURM_CPUS_PER_TASK {os.environ.get('SLURM_CPUS_PER_TASK', '-')}",
+        file=sys.stderr,
+    )
+
+    plan = plan_sweep(sm.wildcards.name, dict(sm.params.spec), dict(sm.params.numerics))
+    run_chunk(
+        plan,
+        plan.block_of(sm.wildcards.chunk),
+        dict(sm.params.numerics),
+        sm.output.nc,
+        sm.output.manifest,
+        threads=sm.threads,
+        log=lambda msg: print(msg, file=sys.stderr, flush=True),
+    )
+
+
+if __name__ == "__main__":
+    import sys
+
+    # spawned workers need nothing from this script (their task function lives in
+    # triplon.sweep_plan): without __file__ they do not re-run it and its preamble
+    sys.modules["__main__"].__dict__.pop("__file__", None)
+    main(snakemake)  # noqa: F821

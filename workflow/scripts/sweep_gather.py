@@ -1,16 +1,24 @@
-"""Rule script: gather a sweep's chunks (results/sweeps/<name>/phase_diagram.nc)."""
+"""Rule script: verify a sweep's chunks and gather them (results/sweeps/<name>/phase_diagram.nc)."""
 
 import sys
+from pathlib import Path
 
 sys.stderr = open(snakemake.log[0], "w")  # noqa: F821, SIM115 (the rule's log)
 
-from triplon.dataset import load_checked, to_netcdf
-from triplon.sweep import gather, sweep_keys
+from triplon.sweep_plan import GatherError, gather_sweep, plan_sweep
 
 sm = snakemake  # noqa: F821
 spec, numerics = dict(sm.params.spec), dict(sm.params.numerics)
-_, keys = sweep_keys(spec, numerics)
-chunks = [load_checked(path) for path in sm.input]
-ds = gather(spec, sm.wildcards.name, keys, chunks, numerics)
-print(f"{len(keys)} points, converged fraction {ds.attrs['converged_fraction']:.4f}", file=sys.stderr)
-to_netcdf(ds, sm.output[0], inputs=sm.input, rule=sm.rule)
+plan = plan_sweep(sm.wildcards.name, spec, numerics)
+try:
+    gather_sweep(
+        plan,
+        spec,
+        numerics,
+        Path(sm.input.nc[0]).parent,
+        sm.output[0],
+        log=lambda msg: print(msg, file=sys.stderr, flush=True),
+    )
+except GatherError as err:  # named files and the command to recompute them, no traceback
+    print(f"triplon: {err}", file=sys.stderr)
+    sys.exit(1)
