@@ -285,6 +285,18 @@ def test_long_and_duplicate_figure_names():
     )
 
 
+@pytest.mark.parametrize("section", ["fit", "experiments"])
+@pytest.mark.parametrize(
+    "name, fragment", [("x" * 65, "is too long"), ("bad/name", "does not match"), ("a b", "does not match")]
+)
+def test_bad_fit_and_experiment_names(section, name, fragment):
+    """Fit and experiment names become paths (results/experiments/<fit>/) like sweep names."""
+    cfg = copy.deepcopy(GOOD)
+    first = next(iter(cfg[section]))
+    cfg[section][name] = cfg[section].pop(first)
+    assert_named(cfg, f"'{section}.{name}'", fragment)
+
+
 # ------------------------------------------------------------ non-string keys
 
 NONSTRING = [
