@@ -245,6 +245,10 @@ def test_fit_dataset_contract():
 # -------------------------------------------------------------- validation
 
 
+FINITE = "is not a finite number; NaN and infinities are not allowed anywhere (rule: finite)"
+"""The class-wide rejection of non-finite numbers (triplon.config), which names the exact key."""
+
+
 def _errors(edit):
     cfg = copy.deepcopy(CONFIG)
     edit(cfg)
@@ -272,7 +276,7 @@ def _errors(edit):
         ),
         (
             lambda c: c["fit"]["stm_fan2025"]["free"][0].update(bounds=[0.1, float("nan")]),
-            "config key 'fit.stm_fan2025.free.0.bounds': must be [lo, hi], two finite numbers",
+            f"config key 'fit.stm_fan2025.free.0.bounds.1': nan {FINITE}",
         ),
         (
             lambda c: c["fit"]["stm_fan2025"]["fixed"].update(lam=0.3),
@@ -280,7 +284,7 @@ def _errors(edit):
         ),
         (
             lambda c: c["fit"]["stm_fan2025"]["fixed"].update(n_c=float("inf")),
-            "config key 'fit.stm_fan2025.fixed.n_c': must be a finite number",
+            f"config key 'fit.stm_fan2025.fixed.n_c': inf {FINITE}",
         ),
         (
             lambda c: c["fit"]["stm_fan2025"].update(observables=["Tc_K", "gap_max_alpha"]),
@@ -298,7 +302,7 @@ def _errors(edit):
         ),
         (
             lambda c: c["experiments"]["stm_fan2025"]["observables"][1].update(sigma=float("nan")),
-            "config key 'experiments.stm_fan2025.observables.1.sigma': must be a finite number",
+            f"config key 'experiments.stm_fan2025.observables.1.sigma': nan {FINITE}",
         ),
         (
             lambda c: c["experiments"]["arpes_sun2025"]["observables"].append(
