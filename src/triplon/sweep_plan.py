@@ -225,9 +225,10 @@ def group_key(resolved: dict, numerics: dict, code: str) -> str:
 def point_keys(raw_points: list[dict], numerics: dict, code: str):
     """Point keys and quadrature-group keys of raw points (see :func:`triplon.sweep.resolve_point`)."""
     keys, groups, seen = [], [], {}
+    key = _sweep.point_key_function(numerics, code)
     for p in raw_points:
         r = _sweep.resolve_point(p)
-        keys.append(_sweep.point_key(r, numerics, code))
+        keys.append(key(r))
         q = (tuple(sorted(r["band"].items())), r["n_c"], r["omega"])
         if q not in seen:
             seen[q] = group_key(r, numerics, code)
