@@ -5,6 +5,8 @@ From the repository root, with the project installed (``pip install -e .``):
     .venv/bin/python benchmarks/bench_sweep.py                 # all three parts (~10 min on 2 cores)
     .venv/bin/python benchmarks/bench_sweep.py --only plan     # dry runs of 1e5, 1e6, 1e7 points
     .venv/bin/python benchmarks/bench_sweep.py --only e2e --e2e-points 1000000   # the 1e6 target
+    .venv/bin/python benchmarks/bench_sweep.py --only e2e --e2e-points 1000000 \
+        --e2e-chunk-size 100000 --no-baseline          # 1e6 in 10 chunk jobs, no 1-thread run (~4 min)
     .venv/bin/python benchmarks/bench_sweep.py --only gather --gather-points 10000000
 
 1. plan: ``snakemake -n sweeps`` of one sweep of P points (chunk_size 20000) against
