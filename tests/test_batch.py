@@ -228,7 +228,11 @@ def _points():
 
 
 BAD = [
-    ({"n_c": 0.45, "JH": 0.3, "U": 0.1}, "out of range", "derived omega = J_c = 14.4 eV outside [1e-06, 5] eV"),
+    (
+        {"n_c": 0.45, "JH": 0.3, "U": 0.1},
+        "out of range",
+        "derived omega = J_c = 14.4 eV outside [1e-06, 5] eV",
+    ),
     ({"n_c": 0.45, "JH": 10.0, "U": 50.0}, "out of range", "derived V = 3 JH^2/(2 J_c) = "),
     ({"n_c": 0.45, "txz": 9.0, "Ea": 0.1}, "out of range", "derived eps_alpha = "),
     ({"n_c": 2.5}, "out of range", "n_c = 2.5 outside (0, 2)"),
