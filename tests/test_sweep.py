@@ -102,6 +102,24 @@ def test_points_in_c_order_and_keys_stable():
     assert band_key(resolve_point(pts[0][1])) == band_key(resolve_point(pts[1][1]))  # same n_c: shared work
 
 
+def test_fast_point_keys_are_the_canonical_digests():
+    """point_keys encodes only the point per call; the keys stay SHA-256 of the whole canonical JSON."""
+    import hashlib
+
+    raw = [p for _, p in sweep_points(SPEC)]
+    raw += [
+        {"n_c": 0.3, "tc": 0.6, "U": 4.0},
+        {"V": 0.3, "kappa_a": 0.2, "T": 1e-3},
+        {"n_c": 0.5, "t2": -0.2},
+    ]
+    keys, _ = point_keys(raw, NUMERICS, "code+1")
+    for p, k in zip(raw, keys, strict=True):
+        r = resolve_point(p)
+        text = json.dumps({"p": r, "n": NUMERICS, "code": "code+1"}, sort_keys=True, default=float)
+        assert k == hashlib.sha256(text.encode()).hexdigest()[:20] == point_key(r, NUMERICS, "code+1")
+    assert len(set(keys)) == len(keys)
+
+
 def test_failed_point_is_flagged_not_lost():
     bad = resolve_point({"n_c": 0.45, "lam": 0.02})  # gap below resolution
     res = compute_chunk([bad, resolve_point({"n_c": 0.45})], NUMERICS)

@@ -57,7 +57,7 @@ NEWTON_MAXIT = 60
 STEP_TOL = 1e-5
 """A Newton step below this (relative to max(1, |z|)) ends the iteration; it is then
 applied, leaving an error of order STEP_TOL^2 (quadratic convergence)."""
-NEWTON_BLOCK = 32
+NEWTON_BLOCK = 64
 """Points per block of the full solve (keeps the node x point arrays in cache; no effect on results)."""
 ROOT_MAXIT = 100
 """Largest number of iterations of one point's T_c or Eq. 17 root search."""

@@ -393,8 +393,18 @@ def resolve_point(point: dict) -> dict:
         out["omega"] = p.get("omega", DEFAULTS["omega"])
     # defaults filled in without validation: a bad band set becomes the point's status in
     # compute_chunk ("invalid parameters"), not an exception while planning
-    out["band"] = {**BandParams().as_dict(), **{k: float(v) for k, v in band.items()}}
+    out["band"] = {**_default_band(), **{k: float(v) for k, v in band.items()}}
     return out
+
+
+@functools.lru_cache(maxsize=1)
+def _default_band_items() -> tuple:
+    return tuple(BandParams().as_dict().items())
+
+
+def _default_band() -> dict:
+    """The default band set as a new dict (BandParams built once: dataclass asdict is slow)."""
+    return dict(_default_band_items())
 
 
 def _digest(obj) -> str:
@@ -404,6 +414,23 @@ def _digest(obj) -> str:
 def point_key(resolved: dict, numerics: dict, code: str | None = None) -> str:
     """Identity of a point's result: resolved parameters, numerics and library fingerprint."""
     return _digest({"p": resolved, "n": numerics, "code": code or source_fingerprint()})[:20]
+
+
+def point_key_function(numerics: dict, code: str | None = None):
+    """A fast :func:`point_key` for fixed ``numerics`` and ``code`` (the same keys).
+
+    The canonical JSON of ``{"code", "n", "p"}`` is the fixed text of the first two
+    members followed by that of the point, so only the point is encoded per call.
+    """
+    head = json.dumps({"code": code or source_fingerprint(), "n": numerics}, sort_keys=True, default=float)
+    head = head[:-1] + ', "p": '
+    enc = json.JSONEncoder(sort_keys=True, default=float).encode
+    sha = hashlib.sha256
+
+    def key(resolved: dict) -> str:
+        return sha((head + enc(resolved) + "}").encode()).hexdigest()[:20]
+
+    return key
 
 
 def band_key(resolved: dict) -> str:
@@ -740,9 +767,12 @@ _SOLUTION_KEYS = (
 
 def _finish(resolved: dict, work: dict, sol: dict) -> dict:
     """A point's record from its solution (the keys of :func:`triplon.batch.solve_batch`)."""
-    out = _blank("ok", resolved, None)
-    out.update(_blank("ok", None, work))
-    out.update({k: sol[k] for k in _SOLUTION_KEYS})
+    rec = work.get("record")
+    if rec is None:  # the NaN record with the band key's Fermi-level values, built once per key
+        rec = work["record"] = _blank("ok", None, work)
+    out = dict(rec)  # the solution carries every input of the point (V, lam, kappa_a, kappa_b, omega)
+    for k in _SOLUTION_KEYS:
+        out[k] = sol[k]
     out["d_wave_leads"] = int(sol["d_wave_leads"])
     out["Tc_K"] = sol["Tc"] * KELVIN_PER_EV
     out["converged"] = int(bool(sol["converged"]))
@@ -858,10 +888,15 @@ def compute_chunk(points: list[dict], numerics: dict, log=None) -> list[dict]:
     n = len(points)
     results: list = [None] * n
     groups: dict = {}
+    keys: dict = {}  # (band items, n_c, omega) -> band_key: one digest per band key, not per point
     for i, p in enumerate(points):
         try:
             r = check_point(p)
-            groups.setdefault(band_key(r), []).append((i, r))
+            q = (tuple(r["band"].items()), r["n_c"], r["omega"])
+            bk = keys.get(q)
+            if bk is None:
+                bk = keys[q] = band_key(r)
+            groups.setdefault(bk, []).append((i, r))
         except PointError as exc:
             results[i] = _blank(exc.status)
         except Exception as exc:  # noqa: BLE001
@@ -931,6 +966,7 @@ __all__ = [
     "compute_chunk",
     "compute_point",
     "point_key",
+    "point_key_function",
     "quantity_attrs",
     "quantity_dtype",
     "resolve_point",

@@ -225,9 +225,10 @@ def group_key(resolved: dict, numerics: dict, code: str) -> str:
 def point_keys(raw_points: list[dict], numerics: dict, code: str):
     """Point keys and quadrature-group keys of raw points (see :func:`triplon.sweep.resolve_point`)."""
     keys, groups, seen = [], [], {}
+    key = _sweep.point_key_function(numerics, code)
     for p in raw_points:
         r = _sweep.resolve_point(p)
-        keys.append(_sweep.point_key(r, numerics, code))
+        keys.append(key(r))
         q = (tuple(sorted(r["band"].items())), r["n_c"], r["omega"])
         if q not in seen:
             seen[q] = group_key(r, numerics, code)
@@ -381,9 +382,16 @@ def _cpu_seconds() -> tuple[float, float]:
     return s.ru_utime + s.ru_stime, c.ru_utime + c.ru_stime
 
 
-def _compute_raw(raw_points: list[dict], numerics: dict) -> list[dict]:
-    """Results of raw points through :func:`triplon.sweep.compute_chunk` (runs in a worker)."""
-    return _sweep.compute_chunk(raw_points, numerics)
+def _compute_raw(raw_points: list[dict], numerics: dict) -> dict:
+    """Results of raw points through :func:`triplon.sweep.compute_chunk` (runs in a worker).
+
+    Returned as columns, {quantity: ndarray of its dtype, "status": list of str}: a
+    worker's answer pickles as a few arrays instead of one dict per point.
+    """
+    rows = _sweep.compute_chunk(raw_points, numerics)
+    out = {v: np.array([r[v] for r in rows], dtype=_sweep.quantity_dtype(v)) for v in _sweep.SCALARS}
+    out["status"] = [str(r["status"]) for r in rows]
+    return out
 
 
 def _tasks(missing: list[tuple[str, int]], threads: int) -> list[list[int]]:
@@ -529,15 +537,21 @@ def run_chunk(plan: SweepPlan, block: int, numerics: dict, out_nc, out_manifest,
         raw = plan.points(start, stop)
         keys, groups = point_keys(raw, numerics, code)
         store = PointStore(out_nc.parent, exclude_grid=plan.grid, log=log)
-        rows: list = [None] * n
+        # results go straight into columns (no dict per point is kept)
+        columns = {v: np.zeros(n, dtype=_sweep.quantity_dtype(v)) for v in _sweep.SCALARS}
+        columns["status"] = [None] * n
+        have = np.zeros(n, bool)
         for g, s, e in runs(groups):
             if g in store.groups:
                 found = store.lookup(g, keys[s:e])
                 for i in range(s, e):
                     if keys[i] in found:
-                        rows[i] = found[keys[i]]
-        reused = sum(r is not None for r in rows)
-        missing = [(groups[i], i) for i in range(n) if rows[i] is None]
+                        row = found[keys[i]]
+                        for v, col in columns.items():
+                            col[i] = row[v]
+                        have[i] = True
+        reused = int(have.sum())
+        missing = [(groups[i], i) for i in range(n) if not have[i]]
         tasks = _tasks(missing, threads)
         log(
             f"chunk {plan.chunk_name(block)} of sweep {plan.name}: {n} points, {reused} from the store, "
@@ -547,8 +561,11 @@ def run_chunk(plan: SweepPlan, block: int, numerics: dict, out_nc, out_manifest,
 
         def finish(k, res):
             nonlocal done
-            for i, r in zip(tasks[k], res):
-                rows[i] = r
+            idx = np.asarray(tasks[k], dtype=np.int64)
+            for v in _sweep.SCALARS:
+                columns[v][idx] = res[v]
+            for i, st in zip(tasks[k], res["status"], strict=True):
+                columns["status"][i] = st
             done += len(tasks[k])
             log(f"[{done}/{len(missing)}] {time.perf_counter() - t0:.1f} s elapsed")
 
@@ -570,7 +587,6 @@ def run_chunk(plan: SweepPlan, block: int, numerics: dict, out_nc, out_manifest,
     finally:
         if pool is not None:
             pool.shutdown(cancel_futures=True)
-    columns = {v: [r[v] for r in rows] for v in (*_sweep.SCALARS, "status")}
     write_chunk(plan, block, keys, groups, columns, numerics, code, out_nc, out_manifest)
     wall = time.perf_counter() - t0
     cpu1 = _cpu_seconds()
