@@ -11,6 +11,7 @@ import numpy as np
 import pytest
 import xarray as xr
 import yaml
+from conftest import local_snakemake_env
 
 from triplon.config import config_errors
 from triplon.dos import fermi_level, fermi_line_quadrature
@@ -348,7 +349,12 @@ def test_experiments_rule(tmp_path):
     (project / "config.yaml").write_text(yaml.safe_dump(cfg, sort_keys=False))
     snakemake = str(Path(sys.executable).with_name("snakemake"))
     r = subprocess.run(
-        [snakemake, "--cores", "2", "experiments"], cwd=project, capture_output=True, text=True, timeout=900
+        [snakemake, "--cores", "2", "experiments"],
+        cwd=project,
+        capture_output=True,
+        text=True,
+        timeout=900,
+        env=local_snakemake_env(),
     )
     assert r.returncode == 0, r.stderr[-3000:]
     for fit, figs in (
@@ -369,6 +375,10 @@ def test_experiments_rule(tmp_path):
     ds = xr.load_dataset(project / "results/experiments/arpes_sun2025/fit.nc")
     assert float(ds.n_c) == pytest.approx(0.45, abs=0.01) and ds.attrs["consistent"] == 1
     r = subprocess.run(
-        [snakemake, "--cores", "2", "--dry-run", "experiments"], cwd=project, capture_output=True, text=True
+        [snakemake, "--cores", "2", "--dry-run", "experiments"],
+        cwd=project,
+        capture_output=True,
+        text=True,
+        env=local_snakemake_env(),
     )
     assert "Nothing to be done" in r.stdout, r.stdout[-2000:]

@@ -13,6 +13,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 import yaml
+from conftest import local_snakemake_env
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
@@ -476,6 +477,7 @@ def test_snakemake_dry_run_stops_with_the_key(project, text, fragment, tmp_path)
         capture_output=True,
         text=True,
         timeout=120,
+        env=local_snakemake_env(),
     )
     out = r.stdout + r.stderr
     assert r.returncode != 0
