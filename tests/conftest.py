@@ -18,3 +18,17 @@ def local_snakemake_env() -> dict:
     SLURM, so nothing they test changes; the SLURM tests keep the real environment.
     """
     return {**os.environ, "SLURM_CONF": os.devnull}
+
+
+# Test files that spend minutes waiting on Snakemake and SLURM subprocesses go first, so
+# that the two xdist workers (pyproject.toml: -n 2 --dist loadfile) start them at once
+# and the short files fill in around them.
+SLOW_FIRST = ("test_slurm.py", "test_report.py", "test_workflow.py")
+
+
+def pytest_collection_modifyitems(config, items):
+    def rank(item):
+        name = item.path.name
+        return SLOW_FIRST.index(name) if name in SLOW_FIRST else len(SLOW_FIRST)
+
+    items.sort(key=rank)  # stable: the order inside each file is kept

@@ -316,3 +316,17 @@ def test_underflowing_eq17_guess_starts_at_the_floor():
         assert np.allclose(_s_wave_map(shells, V, 100.0, 0.0, x), x, rtol=1e-8)
     else:
         assert "below resolution" in sol.status
+
+
+@pytest.mark.parametrize(
+    "kw, fragment",
+    [
+        ({"kappa": -0.1}, "kappa_a must be a finite number >= 0"),
+        ({"kappa_a": 0.5, "kappa_b": float("nan")}, "kappa_b must be a finite number >= 0"),
+        ({"kappa": 0.5, "kappa_a": 0.5}, "not both"),
+    ],
+)
+def test_gap_point_rejects_bad_kappas(kw, fragment):
+    """kappa < 0 is rejected by the library as by the CLI and the sweep schema."""
+    with pytest.raises(ValueError, match=fragment):
+        gap_point(n_c=0.45, lam=0.5, **kw)

@@ -565,6 +565,24 @@ def resolve_V(fermi, lam=None, V=None, JH=None, Jc=None) -> float:
     return 3.0 * JH**2 / (2.0 * Jc)
 
 
+def resolve_kappas(kappa=None, kappa_a=None, kappa_b=None) -> tuple[float, float]:
+    """(kappa_a, kappa_b) of Eq. 11 from the ways a caller may give them.
+
+    ``kappa`` alone means kappa_a = kappa_b = kappa; ``kappa_a`` alone means
+    kappa_b = kappa_a; nothing means 0. Both must be finite and >= 0.
+    """
+    if kappa is not None and (kappa_a is not None or kappa_b is not None):
+        raise ValueError("give kappa, or kappa_a and kappa_b, not both")
+    if kappa is not None:
+        kappa_a = kappa_b = kappa
+    kappa_a = 0.0 if kappa_a is None else kappa_a
+    kappa_b = kappa_a if kappa_b is None else kappa_b
+    for name, val in (("kappa_a", kappa_a), ("kappa_b", kappa_b)):
+        if not math.isfinite(val) or val < 0:
+            raise ValueError(f"{name} must be a finite number >= 0, got {val!r}")
+    return float(kappa_a), float(kappa_b)
+
+
 def gap_point(
     n_c=None,
     mu=None,
@@ -586,12 +604,7 @@ def gap_point(
     """
     from triplon.dos import fermi_level
 
-    if kappa is not None and (kappa_a is not None or kappa_b is not None):
-        raise ValueError("give kappa, or kappa_a and kappa_b, not both")
-    if kappa is not None:
-        kappa_a = kappa_b = kappa
-    kappa_a = 0.0 if kappa_a is None else kappa_a
-    kappa_b = kappa_a if kappa_b is None else kappa_b
+    kappa_a, kappa_b = resolve_kappas(kappa, kappa_a, kappa_b)
     if not (omega > 0 and math.isfinite(omega)):
         raise ValueError(f"omega must be > 0 eV, got {omega}")
     if not (T >= 0 and math.isfinite(T)):
@@ -625,6 +638,7 @@ __all__ = [
     "prepare_shells",
     "resolution_floor",
     "resolve_V",
+    "resolve_kappas",
     "s_wave_eigenvalue",
     "solve_eq17",
     "solve_full",

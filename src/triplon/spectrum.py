@@ -1166,19 +1166,11 @@ def spectrum_point(
     SpectrumResult
     """
     from triplon.dos import fermi_level
-    from triplon.gap import GapWarning, prepare_shells, resolve_V, solve_eq17, solve_full
+    from triplon.gap import GapWarning, prepare_shells, resolve_kappas, resolve_V, solve_eq17, solve_full
 
     if gap_model not in GAP_MODELS:
         raise ValueError(f"gap_model must be one of {GAP_MODELS}, got {gap_model!r}")
-    if kappa is not None and (kappa_a is not None or kappa_b is not None):
-        raise ValueError("give kappa, or kappa_a and kappa_b, not both")
-    if kappa is not None:
-        kappa_a = kappa_b = kappa
-    kappa_a = 0.0 if kappa_a is None else kappa_a
-    kappa_b = kappa_a if kappa_b is None else kappa_b
-    for name, val in (("kappa_a", kappa_a), ("kappa_b", kappa_b)):
-        if not math.isfinite(val) or val < 0:
-            raise ValueError(f"{name} must be a finite number >= 0, got {val!r}")
+    kappa_a, kappa_b = resolve_kappas(kappa, kappa_a, kappa_b)
     if not (omega > 0 and math.isfinite(omega)):
         raise ValueError(f"omega must be > 0 eV, got {omega!r}")
     if not (T >= 0 and math.isfinite(T)):
