@@ -26,7 +26,7 @@ import numpy as np
 import xarray as xr
 
 from triplon.dataset import var, with_provenance
-from triplon.plotting import COLORS, LABELS, WIDTH, _style
+from triplon.plotting import COLORS, LABELS, WIDTH, _style, save_figure
 
 AXIS = {
     "n_c": r"$n_c$",
@@ -694,10 +694,7 @@ def render_experiment_figure(name: str, fit: xr.Dataset, numerics: dict, pdf: st
     build, draw = EXPERIMENT_FIGURES[name]
     ds = build(fit, numerics)
     plt = _style()
-    fig = draw(ds, plt)
-    fig.savefig(pdf, metadata={"CreationDate": None, "ModDate": None}, bbox_inches="tight")
-    fig.savefig(png, metadata={"Software": None}, bbox_inches="tight")
-    plt.close(fig)
+    save_figure(draw(ds, plt), plt, pdf, png, bbox_inches="tight")
     return ds
 
 

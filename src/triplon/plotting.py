@@ -450,6 +450,16 @@ FIGURES = {
 """name -> (upstream intermediates, data builder, plotter)."""
 
 
+def save_figure(fig, plt, pdf: str, png: str, **kw) -> None:
+    """Write ``fig`` as PDF and PNG without creation times (byte-identical reruns), then close it.
+
+    ``kw`` goes to ``savefig`` (e.g. ``bbox_inches="tight"``).
+    """
+    fig.savefig(pdf, metadata={"CreationDate": None, "ModDate": None}, **kw)
+    fig.savefig(png, metadata={"Software": None}, **kw)
+    plt.close(fig)
+
+
 def render(name: str, upstream: list[xr.Dataset], pdf: str, png: str) -> xr.Dataset:
     """Build the figure's Dataset and save the PDF and PNG drawn from it."""
     _, build, draw = FIGURES[name]
@@ -457,9 +467,7 @@ def render(name: str, upstream: list[xr.Dataset], pdf: str, png: str) -> xr.Data
     plt = _style()
     fig = draw(ds, plt)
     fig.tight_layout()
-    fig.savefig(pdf, metadata={"CreationDate": None, "ModDate": None})
-    fig.savefig(png, metadata={"Software": None})
-    plt.close(fig)
+    save_figure(fig, plt, pdf, png)
     return ds
 
 
@@ -790,10 +798,7 @@ def render_sweep_figure(pd: xr.Dataset, fig: dict, overlay, mark, pdf: str, png:
     ds = sweep_figure_data(pd, fig, overlay, mark)
     ds = _figure_dataset(ds, f"Sweep figure {fig['name']}: {fig['quantity']}", [pd])
     plt = _style()
-    f = sweep_figure_plot(ds, fig, plt)
-    f.savefig(pdf, metadata={"CreationDate": None, "ModDate": None}, bbox_inches="tight")
-    f.savefig(png, metadata={"Software": None}, bbox_inches="tight")
-    plt.close(f)
+    save_figure(sweep_figure_plot(ds, fig, plt), plt, pdf, png, bbox_inches="tight")
     return ds
 
 
@@ -802,5 +807,6 @@ __all__ = [
     "default_sweep_figures",
     "render",
     "render_sweep_figure",
+    "save_figure",
     "sweep_figure_data",
 ]
