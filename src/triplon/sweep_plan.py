@@ -25,7 +25,6 @@ writes ``phase_diagram.nc`` variable by variable with bounded memory.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import math
 import os
@@ -85,10 +84,6 @@ class ManifestError(ValueError):
 
 class GatherError(RuntimeError):
     """Chunks that failed verification, with the command that recomputes them."""
-
-
-def _digest(obj) -> str:
-    return hashlib.sha256(json.dumps(obj, sort_keys=True, default=float).encode()).hexdigest()
 
 
 # ------------------------------------------------------------------ planning
@@ -205,7 +200,7 @@ def plan_sweep(name: str, spec: dict, numerics: dict) -> SweepPlan:
     fixed = {k: float(v) for k, v in (spec.get("fixed") or {}).items()}
     order = planning_order(axes)
     chunk_size = int(spec.get("chunk_size", 500))
-    grid = _digest(
+    grid = _sweep._digest(
         {
             "axes": [[a, axes[a].tolist()] for a in axes],
             "order": list(order),
@@ -219,7 +214,7 @@ def plan_sweep(name: str, spec: dict, numerics: dict) -> SweepPlan:
 
 def group_key(resolved: dict, numerics: dict, code: str) -> str:
     """Identity of a shell quadrature: band set, n_c, Omega, numerics and library fingerprint."""
-    return _digest({"q": _sweep.band_key(resolved), "n": numerics, "code": code})[:20]
+    return _sweep._digest({"q": _sweep.band_key(resolved), "n": numerics, "code": code})[:20]
 
 
 def point_keys(raw_points: list[dict], numerics: dict, code: str):
@@ -612,11 +607,6 @@ def run_chunk(plan: SweepPlan, block: int, numerics: dict, out_nc, out_manifest,
 # ------------------------------------------------------------------ gather
 
 
-def status_reason(status: str) -> str:
-    """Reason a point failed, for grouping (:func:`triplon.sweep.status_reason`)."""
-    return _sweep.status_reason(status)
-
-
 def storage_chunks(shape, itemsize: int, target_bytes: int = 1 << 20) -> tuple:
     """NetCDF-4 chunk shape near ``target_bytes``, balanced so that reading along any axis is cheap."""
     chunks = list(shape)
@@ -631,8 +621,8 @@ def recompute_command(paths, target: str = "sweeps") -> str:
     return f"rm -f {' '.join(str(p) for p in paths)} && snakemake --cores 2 {target}"
 
 
-def verify_chunks(plan: SweepPlan, chunk_dir) -> list[Path]:
-    """Check every chunk of a plan against its manifest; returns the NetCDF paths in block order.
+def verify_chunks(plan: SweepPlan, chunk_dir) -> dict[Path, str]:
+    """Check every chunk of a plan against its manifest; returns {NetCDF path: SHA-256} in block order.
 
     Raises
     ------
@@ -641,11 +631,10 @@ def verify_chunks(plan: SweepPlan, chunk_dir) -> list[Path]:
         other grid or block) and the command that recomputes them.
     """
     chunk_dir = Path(chunk_dir)
-    paths, bad, problems = [], [], []
+    verified, bad, problems = {}, [], []
     for b in range(plan.n_chunks):
         name = plan.chunk_name(b)
         nc, js = chunk_dir / f"{name}.nc", chunk_dir / f"{name}.json"
-        paths.append(nc)
         try:
             m = read_manifest(js)
             start, stop = plan.bounds(b)
@@ -660,6 +649,7 @@ def verify_chunks(plan: SweepPlan, chunk_dir) -> list[Path]:
                     f"{nc}: SHA-256 {sha[:16]}... differs from its manifest ({m['sha256'][:16]}...): "
                     "the file changed after it was written"
                 )
+            verified[nc] = sha
         except ManifestError as exc:
             problems.append(str(exc))
             bad += [nc, js]
@@ -670,7 +660,7 @@ def verify_chunks(plan: SweepPlan, chunk_dir) -> list[Path]:
             + "\nRecompute them with:\n  "
             + recompute_command(bad)
         )
-    return paths
+    return verified
 
 
 def _read_chunk_vars(path, names, n_expected, start):
@@ -713,7 +703,8 @@ def gather_sweep(
     from triplon.caveats import flag_attrs
 
     log = log or (lambda msg: None)
-    paths = verify_chunks(plan, chunk_dir)
+    verified = verify_chunks(plan, chunk_dir)
+    paths = list(verified)
     P = plan.n_points
     with netCDF4.Dataset(paths[0]) as ds0:
         names = [v for v in ds0.variables if v not in ("point", "index", "status", *plan.axes)]
@@ -735,12 +726,12 @@ def gather_sweep(
     reasons: dict[str, int] = {}
     for t, c in table.items():
         if t != "ok":
-            reasons[status_reason(t)] = reasons.get(status_reason(t), 0) + int(counts[c])
+            reasons[_sweep.status_reason(t)] = reasons.get(_sweep.status_reason(t), 0) + int(counts[c])
     if len(texts) > MAX_STATUS_TEXTS:  # free-text messages: keep their reasons only
-        texts = ["ok", *sorted({status_reason(t) for t in table if t != "ok"} - {"ok"})]
+        texts = ["ok", *sorted({_sweep.status_reason(t) for t in table if t != "ok"} - {"ok"})]
     remap = np.empty(len(table), dtype=np.int32)
     for t, c in table.items():
-        remap[c] = texts.index(t if t in texts else status_reason(t))
+        remap[c] = texts.index(t if t in texts else _sweep.status_reason(t))
     codes = remap[codes]
     failed = int(sum(reasons.values()))
 
@@ -814,7 +805,7 @@ def gather_sweep(
             [
                 {
                     "path": f"{Path(chunk_dir)}/{plan.grid}-*.nc ({plan.n_chunks} files)",
-                    "sha256": _digest([file_sha256(p) for p in paths]),
+                    "sha256": _sweep._digest(list(verified.values())),
                 }
             ]
         )
@@ -944,7 +935,6 @@ __all__ = [
     "recompute_command",
     "run_chunk",
     "runs",
-    "status_reason",
     "storage_chunks",
     "verify_chunks",
     "write_chars",
