@@ -16,6 +16,7 @@ Fermi-level N sends V -> 0 and the point is flagged.
 
 from __future__ import annotations
 
+import functools
 import math
 from dataclasses import dataclass
 
@@ -112,9 +113,9 @@ def point_flags(
         bits |= 1
     if _gt(gap_max, omega):
         bits |= 2
-    if _gt(lam, EQ18_VALIDITY - 1e-9) or lam == EQ18_VALIDITY:
+    if _gt(lam, EQ18_VALIDITY - 1e-9):
         bits |= 4
-    elif _gt(validity_eq18, EQ18_VALIDITY) or validity_eq18 == EQ18_VALIDITY:
+    elif validity_eq18 is not None and validity_eq18 >= EQ18_VALIDITY:  # False for NaN
         bits |= 8
     if d_wave_leads:
         bits |= 16
@@ -157,12 +158,14 @@ def _kind(quad, cx: float, cy: float, e: float, lo: float, hi: float) -> str:
     return "van Hove"
 
 
-def critical_fillings(params: BandParams | None = None, n: int = 24) -> list[CriticalFilling]:
+@functools.lru_cache(maxsize=64)
+def critical_fillings(params: BandParams | None = None, n: int = 24) -> tuple[CriticalFilling, ...]:
     """Fillings n_c in (0, 2) where mu reaches a critical energy of either band.
 
     Band edges and local extrema are Lifshitz points (a sheet or pocket
     appears or vanishes); saddles are van Hove points (N diverges
     logarithmically). Critical energies equal to 1e-12 eV are merged. Sorted by n_c.
+    Cached per band set (the search costs ~0.4 s; BandParams is frozen).
     """
     from triplon.bands import quadratic_coefficients
     from triplon.fermi import fillings
@@ -181,7 +184,7 @@ def critical_fillings(params: BandParams | None = None, n: int = 24) -> list[Cri
             nc = sum(fillings(float(e), params, n=n).values())
             if 0.0 < nc < 2.0:
                 out.append(CriticalFilling(float(nc), b, float(e), _kind(quad, cx, cy, e, lo, hi)))
-    return sorted(out, key=lambda c: c.n_c)
+    return tuple(sorted(out, key=lambda c: c.n_c))
 
 
 def van_hove_distance(n_c: float, params: BandParams | None = None) -> float:

@@ -629,21 +629,14 @@ def check_point(point: dict) -> dict:
     return resolved
 
 
-@functools.lru_cache(maxsize=64)
-def _van_hove_fillings(band_items: tuple) -> tuple:
-    """Van Hove fillings n_c of a band set (cached: the search costs ~1 s)."""
-    from triplon.caveats import critical_fillings
-
-    return tuple(c.n_c for c in critical_fillings(BandParams(**dict(band_items))) if c.kind == "van Hove")
-
-
 def _van_hove_distance(band: dict, n_c: float) -> float:
-    """|n_c - n_vH| as :func:`triplon.caveats.van_hove_distance`, the fillings cached per band set."""
+    """:func:`triplon.caveats.van_hove_distance` (cached per band set there); inf if it fails."""
+    from triplon.caveats import van_hove_distance
+
     try:
-        vh = _van_hove_fillings(tuple(sorted(band.items())))
+        return van_hove_distance(n_c, BandParams(**band))
     except Exception:  # a caveat must not fail a point
         return math.inf
-    return min((abs(n_c - x) for x in vh), default=math.inf)
 
 
 def band_work(resolved: dict, numerics: dict) -> dict:
