@@ -581,7 +581,7 @@ def cmd_spectrum(args) -> str:
     lines = [
         f"n_c = {p['n_c']:.6f}  mu = {p['mu']:+.6f} eV  lambda = {p['lam']:.4f}  kappa_a = {p['kappa_a']:g}  "
         f"kappa_b = {p['kappa_b']:g}  Omega = {p['omega']:g} eV  gap model: {r.gap_model}",
-        f"T = {r.T:g} eV ({r.T / 8.617333262e-5:.1f} K)  Gamma = {r.gamma * meV:g} meV  "
+        f"T = {r.T:g} eV ({_kelvin(r.T):.1f} K)  Gamma = {r.gamma * meV:g} meV  "
         f"weights = {r.weights[0]:g}, {r.weights[1]:g}  matrix element: {r.matrix_element or 'none'}",
         f"gap solution: {r.status}",
         "",

@@ -123,16 +123,6 @@ def config_file_errors(paths) -> list[str]:
     return out
 
 
-def load_config_file(path) -> dict:
-    """Load one config file strictly: safe YAML, no key given twice; raise :class:`ConfigError`."""
-    import yaml
-
-    errors = config_file_errors([path])
-    if errors:
-        raise ConfigError("invalid configuration:\n  " + "\n  ".join(errors))
-    return yaml.safe_load(Path(path).read_text(encoding="utf-8"))
-
-
 # ---------------------------------------------------------------- structure
 
 

@@ -87,9 +87,6 @@ from triplon.bands import band_range, quadratic_coefficients
 from triplon.dos import dos_moments, gauss_rule_of_measure
 from triplon.params import BANDS, BandParams
 
-K_B = 8.617333262e-5
-"""Boltzmann constant (eV/K)."""
-
 MATRIX_ELEMENTS = (None, "eta4")
 """Allowed c-axis tunneling matrix elements: None (|M_k|^2 = 1) or "eta4" (|M_k|^2 ∝ eta_k^4)."""
 GAP_MODELS = ("full", "eq16")
@@ -1324,7 +1321,6 @@ def spectrum_dataset(result: SpectrumResult):
 
 __all__ = [
     "GAP_MODELS",
-    "K_B",
     "MATRIX_ELEMENTS",
     "BandSpectralData",
     "SpectrumResult",
