@@ -23,18 +23,21 @@ configfile: "config.yaml"
 
 # every config file (config.yaml and each --configfile) is re-read strictly (a key
 # given twice is an error), then the merged config is validated, before any job
-try:
-    validate_config(
-        config,
-        workflow.source_path("workflow/schemas/config.schema.yaml"),
-        config_files=[str(f) for f in workflow.configfiles],
-    )
-except ConfigError as err:
-    sys.exit(f"triplon: {err}")
-except Exception as err:  # a bug of the validator: still one line, never a traceback
-    sys.exit(
-        f"triplon: internal error while validating the configuration: {type(err).__name__}: {err}"
-    )
+# (in the main process only: batch jobs re-parse the Snakefile and need not validate again)
+if workflow.is_main_process:
+    try:
+        validate_config(
+            config,
+            workflow.source_path("workflow/schemas/config.schema.yaml"),
+            config_files=[str(f) for f in workflow.configfiles],
+        )
+    except ConfigError as err:
+        sys.exit(f"triplon: {err}")
+    # a bug of the validator: still one line, never a traceback
+    except Exception as err:
+        sys.exit(
+            f"triplon: internal error while validating the configuration: {type(err).__name__}: {err}"
+        )
 
 
 # every rule takes this as a parameter: editing the library reruns what depends on it
