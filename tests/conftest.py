@@ -1,29 +1,31 @@
 import os
 
+import pytest
 from hypothesis import settings
+from projects import shared_run
 
 settings.register_profile("ci", max_examples=60, deadline=None, derandomize=True)
 settings.register_profile("dev", max_examples=30, deadline=None)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 
-def local_snakemake_env() -> dict:
-    """Environment for a Snakemake run that uses no cluster.
-
-    Snakemake loads every installed executor plugin at start-up, and the SLURM plugin
-    then runs ``scontrol show config`` (10 s timeout) to word one help text. Where the
-    SLURM client is configured but no controller answers, that costs ~10 s per start.
-    An empty ``SLURM_CONF`` makes ``scontrol`` fail at once (a path that does not
-    exist would not: ``scontrol`` retries for a minute). Local runs never talk to
-    SLURM, so nothing they test changes; the SLURM tests keep the real environment.
-    """
-    return {**os.environ, "SLURM_CONF": os.devnull}
+@pytest.fixture(scope="session")
+def shared_project(tmp_path_factory):
+    """The tiny project run once per session (all, sweeps, experiments): read it, never edit it."""
+    return shared_run(tmp_path_factory)
 
 
-# Test files that spend minutes waiting on Snakemake and SLURM subprocesses go first, so
-# that the two xdist workers (pyproject.toml: -n 2 --dist loadfile) start them at once
-# and the short files fill in around them.
-SLOW_FIRST = ("test_slurm.py", "test_report.py", "test_workflow.py")
+# The longest test files go first, so that the xdist workers (pyproject.toml: -n 3 --dist
+# loadfile --no-loadscope-reorder) start with the SLURM file (minutes of waiting on sbatch
+# jobs) and the Snakemake runs, and the short files fill in around them.
+SLOW_FIRST = (
+    "test_slurm.py",
+    "test_workflow.py",
+    "test_report.py",
+    "test_experiment.py",
+    "test_docs.py",
+    "test_hostile_config.py",
+)
 
 
 def pytest_collection_modifyitems(config, items):

@@ -2,16 +2,13 @@
 
 import copy
 import math
-import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import numpy as np
 import pytest
 import xarray as xr
 import yaml
-from conftest import local_snakemake_env
+from projects import smk
 
 from triplon.config import config_errors
 from triplon.dos import fermi_level, fermi_line_quadrature
@@ -331,32 +328,9 @@ def test_validation_errors_name_the_key(edit, expected):
 
 
 @pytest.mark.workflow
-def test_experiments_rule(tmp_path):
-    project = tmp_path / "proj"
-    project.mkdir()
-    shutil.copy(ROOT / "Snakefile", project)
-    shutil.copytree(ROOT / "workflow", project / "workflow", ignore=shutil.ignore_patterns("__pycache__"))
-    cfg = copy.deepcopy(CONFIG)
-    cfg["sweeps"] = {}
-    fits = cfg["fit"]
-    fits["stm_fan2025"].update(grid=3, map=4)
-    fits["stm_fan2025"]["free"] = fits["stm_fan2025"]["free"][:2]
-    fits["stm_fan2025"]["fixed"] = {"n_c": 0.45, "omega": 0.1}
-    cfg["fit"] = {
-        "stm_fan2025": fits["stm_fan2025"],
-        "arpes_sun2025": {**fits["arpes_sun2025"], "grid": 5, "map": 7},
-    }
-    (project / "config.yaml").write_text(yaml.safe_dump(cfg, sort_keys=False))
-    snakemake = str(Path(sys.executable).with_name("snakemake"))
-    r = subprocess.run(
-        [snakemake, "--cores", "2", "experiments"],
-        cwd=project,
-        capture_output=True,
-        text=True,
-        timeout=900,
-        env=local_snakemake_env(),
-    )
-    assert r.returncode == 0, r.stderr[-3000:]
+def test_experiments_rule(shared_project):
+    """``snakemake experiments`` (in the session's shared run: the two fits of projects.small_fits)."""
+    project = shared_project
     for fit, figs in (
         ("stm_fan2025", ["chi2_map", "summary", "gap_distribution", "spectrum"]),
         ("arpes_sun2025", ["chi2_map", "summary"]),
@@ -374,11 +348,5 @@ def test_experiments_rule(tmp_path):
                     assert "units" in v.attrs and "long_name" in v.attrs, (fit, fig, name)
     ds = xr.load_dataset(project / "results/experiments/arpes_sun2025/fit.nc")
     assert float(ds.n_c) == pytest.approx(0.45, abs=0.01) and ds.attrs["consistent"] == 1
-    r = subprocess.run(
-        [snakemake, "--cores", "2", "--dry-run", "experiments"],
-        cwd=project,
-        capture_output=True,
-        text=True,
-        env=local_snakemake_env(),
-    )
+    r = smk(project, "--dry-run", "experiments")
     assert "Nothing to be done" in r.stdout, r.stdout[-2000:]

@@ -13,9 +13,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 import yaml
-from conftest import local_snakemake_env
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
+from projects import local_snakemake_env
 
 from triplon.config import config_errors, config_file_errors, yaml_text_errors
 from triplon.sweep import axis_values, validate_sweep

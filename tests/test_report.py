@@ -1,12 +1,14 @@
 """``snakemake --report`` on an install made exactly as the README says.
 
-A fresh virtual environment gets ``pip install -e .`` of a temporary copy of the
-project (no extras: what a user has after the quick start), runs the main target, the
-sweeps and two small fits to experiment on a tiny configuration with that environment's
-Snakemake, then builds the report as HTML and as a zip archive and opens both.
+A fresh virtual environment gets ``pip install -e .`` of a copy of the session's tiny
+project (no extras: what a user has after the quick start). That environment's
+Snakemake runs one job of every rule again (paper data, figures, sweep chunk, gather and
+figure, fit and fit figure) and must reproduce the shared run's files byte for byte; it
+then builds the report as HTML and as a zip archive, and the tests open both.
 """
 
 import json
+import os
 import re
 import shutil
 import subprocess
@@ -17,50 +19,74 @@ from pathlib import Path
 import pytest
 import xarray as xr
 import yaml
-from test_workflow import FIGURES, make_project, tiny
+from projects import FIGURES, SHARED_TARGETS, copy_project, job_counts, result_files
 
 ROOT = Path(__file__).resolve().parents[1]
 SWEEP_FIGURES = ["Tc_K", "gap_ratio", "anisotropy_alpha", "anisotropy_beta", "lambda_d_at_Tc", "d_wave_leads"]
-# the fits of tiny_with_fits and their figures (a fit of fillings only has no gap figures)
+# the fits of the shared run (projects.small_fits) and their figures (a fit of fillings only
+# has no gap figures)
 EXPERIMENT_FIGURES = {
     "stm_fan2025": ["chi2_map", "summary", "gap_distribution", "spectrum"],
     "arpes_sun2025": ["chi2_map", "summary"],
 }
-TARGETS = ["all", "sweeps", "experiments"]
-
-
-def tiny_with_fits(config):
-    """The tiny configuration of test_workflow plus two small fits (an STM and an ARPES one)."""
-    tiny(config)
-    fits = config["fit"]
-    stm = {**fits["stm_fan2025"], "grid": 3, "map": 4}
-    stm["free"] = stm["free"][:2]  # lam, kappa
-    stm["fixed"] = {"n_c": 0.45, "omega": 0.1}
-    config["fit"] = {"stm_fan2025": stm, "arpes_sun2025": {**fits["arpes_sun2025"], "grid": 5, "map": 7}}
-
+TARGETS = list(SHARED_TARGETS)
+# one output of every rule, computed again by the fresh install
+ONE_JOB_PER_RULE = {
+    "band_path": "results/paper/bands.nc",
+    "fermi_surface": "results/paper/fermi_surface.nc",
+    "dos_table": "results/paper/dos.nc",
+    "gap_ratio": "results/paper/gap_ratio.nc",
+    "gap_structure": "results/paper/gap_structure.nc",
+    "gap_temperature": "results/paper/gap_temperature.nc",
+    "figure": "results/figures/fig6.nc",
+    "sweep_chunk": None,  # the first chunk of the sweep tiny (its name is a hash)
+    "sweep_gather": "results/sweeps/tiny/phase_diagram.nc",
+    "sweep_figure": "results/sweeps/tiny/figures/Tc_K.nc",
+    "experiment_fit": "results/experiments/arpes_sun2025/fit.nc",
+    "experiment_figure": "results/experiments/stm_fan2025/figures/spectrum.nc",
+}
 
 pytestmark = [pytest.mark.slow, pytest.mark.workflow]
 
 
+def user_env() -> dict:
+    """A user's environment: Python writes bytecode as it imports. (With PYTHONDONTWRITEBYTECODE
+    set, as in some CI images, every process of the fresh install would compile the packages
+    it imports again: ~1.5 s more per Snakemake job.)"""
+    return {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+
+
 def run(args, cwd, timeout=1200):
-    r = subprocess.run(args, cwd=cwd, capture_output=True, text=True, timeout=timeout)
+    r = subprocess.run(args, cwd=cwd, capture_output=True, text=True, timeout=timeout, env=user_env())
     assert r.returncode == 0, f"{' '.join(map(str, args))} failed:\n{r.stdout[-3000:]}\n{r.stderr[-3000:]}"
     return r
 
 
 @pytest.fixture(scope="module")
-def fresh(tmp_path_factory):
-    """A copy of the project installed as the README's quick start says, after running its targets."""
-    project = make_project(tmp_path_factory.mktemp("fresh") / "triplon", tiny_with_fits)
+def fresh(shared_project, tmp_path_factory):
+    """A copy of the shared project installed as the README's quick start says; its Snakemake
+    has run one job of every rule again."""
+    project = copy_project(shared_project, tmp_path_factory.mktemp("fresh") / "triplon")
     shutil.copytree(ROOT / "src", project / "src", ignore=shutil.ignore_patterns("__pycache__", "*.egg-info"))
     for name in ("pyproject.toml", "README.md"):
         shutil.copy(ROOT / name, project)
     # the README's command: python3 -m venv .venv && .venv/bin/pip install -e .
-    # (--no-compile only skips writing bytecode at install time: 40 s instead of 110 s)
+    # (--no-compile: bytecode is written on first import instead of for every installed file)
     run([sys.executable, "-m", "venv", ".venv"], project)
     run([".venv/bin/pip", "install", "-q", "--no-compile", "-e", "."], project)
-    run([".venv/bin/snakemake", "--cores", "2", *TARGETS], project)
+    chunk = sorted((project / "results/sweeps/tiny/chunks").glob("*.nc"))[0]
+    targets = [t or str(chunk.relative_to(project)) for t in ONE_JOB_PER_RULE.values()]
+    r = run([".venv/bin/snakemake", "--cores", "2", "--force", *targets], project)
+    assert job_counts(r.stdout + r.stderr) == {rule: 1 for rule in ONE_JOB_PER_RULE}
     return project
+
+
+def test_fresh_install_reproduces_every_file(fresh, shared_project):
+    """The jobs run again by the README's install give the same bytes (NetCDF, PDF, PNG, JSON)."""
+    got, want = result_files(fresh), result_files(shared_project)
+    assert sorted(got) == sorted(want)
+    for rel in want:
+        assert got[rel] == want[rel], rel
 
 
 def report_results(html: str) -> dict:

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 import xarray as xr
-from test_workflow import SNAKEMAKE, make_project, smk, tiny
+from projects import SNAKEMAKE, make_project, tiny, wide_sweep
 
 from triplon.sweep_plan import chunk_resources, plan_sweep
 
@@ -28,10 +28,11 @@ SLURM_ARGS = [
     "2",  # the test node has 2 CPUs: grouped jobs must fit on it
     "--slurm-status-command",
     "squeue",  # no accounting database here
+    # the plugin checks 1 s after a job finished, then 10 s, 20 s, ... later (the least it allows)
     "--slurm-init-seconds-before-status-checks",
-    "3",
+    "1",
     "--seconds-between-status-checks",
-    "2",
+    "1",
 ]
 TIMEOUT = 600
 
@@ -94,17 +95,14 @@ def completed_jobs(state: Path) -> dict[str, dict]:
 
 
 def wide(config):
-    """tiny, plus a sweep of one 1200-point chunk: a chunk job with enough work to use 2 CPUs."""
+    """tiny, plus the sweep ``wide`` of one 1200-point chunk (a chunk job with enough work to
+    use 2 CPUs). The sweep tiny draws one of its figures: figure jobs of a sweep differ only
+    in the quantity drawn, and each part of a grouped job costs a Snakemake start."""
     tiny(config)
-    config["sweeps"]["wide"] = {
-        "axes": {
-            "n_c": [0.35, 0.45, 0.55],
-            "lam": {"start": 0.2, "stop": 0.6, "num": 40},
-            "kappa": [0.0, 0.5, 0.75, 1.0, 1.25, 1.5, 1.75, 2.0, 2.25, 2.5],
-        },
-        "chunk_size": 1200,
-        "figures": [{"name": "Tc_K", "quantity": "Tc_K", "x": "lam", "y": "kappa", "facet": "n_c"}],
-    }
+    config["sweeps"]["tiny"]["figures"] = [
+        {"name": "Tc_K", "quantity": "Tc_K", "x": "n_c", "y": "lam", "facet": "kappa", "kind": "heatmap"}
+    ]
+    config["sweeps"]["wide"] = wide_sweep()
 
 
 def local_rules_run(output: str) -> set[str]:
@@ -119,10 +117,9 @@ def slurm_run(cluster, tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def local_run(tmp_path_factory):
-    project = make_project(tmp_path_factory.mktemp("local"), wide)
-    smk(project, "all", "sweeps")
-    return project
+def local_run(shared_project):
+    """The same grids run locally: the session's shared run (it has more sweep figures and fits)."""
+    return shared_project
 
 
 def test_every_job_went_through_sbatch(cluster, slurm_run):

@@ -2,84 +2,30 @@
 
 import json
 import re
-import shutil
 import subprocess
-import sys
-from pathlib import Path
 
 import numpy as np
 import pytest
 import xarray as xr
 import yaml
-from conftest import local_snakemake_env
+from projects import (
+    FIGURES,
+    SNAKEMAKE,
+    copy_project,
+    local_snakemake_env,
+    make_project,
+    planned_jobs,
+    result_files,
+    shared_run_jobs,
+    smk,
+    tiny,
+)
 
 from triplon.dos import fermi_level
 
-ROOT = Path(__file__).resolve().parents[1]
-SNAKEMAKE = str(Path(sys.executable).with_name("snakemake"))
-FIGURES = ["fig2a", "fig2b", "fig3a", "fig3b", "fig4a", "fig4b", "fig5", "fig6"]
 GLOBAL_ATTRS = ["title", "source", "history", "references", "config_sha256"]
 
 pytestmark = pytest.mark.workflow
-
-
-def make_project(path: Path, edit=None) -> Path:
-    path.mkdir(parents=True, exist_ok=True)
-    shutil.copy(ROOT / "Snakefile", path)
-    shutil.copytree(ROOT / "workflow", path / "workflow", ignore=shutil.ignore_patterns("__pycache__"))
-    config = yaml.safe_load((ROOT / "config.yaml").read_text())
-    if edit:
-        edit(config)
-    (path / "config.yaml").write_text(yaml.safe_dump(config, sort_keys=False))
-    return path
-
-
-def tiny(config):
-    config["paper"]["n_c_grid"] = {"start": 0.2, "stop": 0.8, "num": 7}
-    config["paper"]["fig3b"]["r"] = {"start": 1.0, "stop": 5.0, "num": 9}
-    config["paper"]["gap_structure"]["theta_points"] = 33
-    config["paper"]["temperature_points"] = 8
-    config["sweeps"] = {
-        "tiny": {
-            "axes": {"n_c": [0.3, 0.45, 0.6], "lam": [0.3, 0.5], "kappa": [0.0, 0.75]},
-            "fixed": {"omega": 0.3},
-            "chunk_size": 5,
-            "overlay": "stm",
-            "mark": {"n_c": 0.45, "lam": 0.5},
-        }
-    }
-
-
-def smk(project: Path, *args, check=True):
-    r = subprocess.run(
-        [SNAKEMAKE, "--cores", "2", *args],
-        cwd=project,
-        capture_output=True,
-        text=True,
-        timeout=900,
-        env=local_snakemake_env(),
-    )
-    if check and r.returncode != 0:
-        raise AssertionError(f"snakemake {' '.join(args)} failed:\n{r.stdout[-3000:]}\n{r.stderr[-3000:]}")
-    return r
-
-
-def planned_jobs(project: Path, *targets) -> dict:
-    """{rule: count} that a dry run of ``targets`` would execute."""
-    out = smk(project, "--dry-run", *targets).stdout
-    jobs, in_table = {}, False
-    for line in out.splitlines():
-        if line.startswith("job") and "count" in line:
-            in_table = True
-            continue
-        if in_table:
-            parts = line.split()
-            if not parts or set("".join(parts)) <= {"-"}:
-                continue
-            if parts[0] == "total":
-                break
-            jobs[parts[0]] = int(parts[1])
-    return jobs
 
 
 @pytest.fixture(scope="module")
@@ -91,10 +37,9 @@ def paper(tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def small(tmp_path_factory):
-    project = make_project(tmp_path_factory.mktemp("small"), tiny)
-    smk(project)
-    return project
+def small(shared_project, tmp_path_factory):
+    """A copy of the session's tiny project (paper figures, sweeps and fits done) to edit."""
+    return copy_project(shared_project, tmp_path_factory.mktemp("small") / "project")
 
 
 def check_contract(ds: xr.Dataset, path):
@@ -211,11 +156,20 @@ def test_parameter_edit_reruns_exactly_its_dependents(small):
     assert "Nothing to be done" in smk(small, "--dry-run").stdout
 
 
-def test_clean_runs_are_byte_identical(small, tmp_path):
-    """Every file under results/ (NetCDF, PDF, PNG), logs excepted."""
-    other = make_project(tmp_path / "again", tiny)
-    smk(other)
-    got, want = result_files(small), result_files(other)
+@pytest.fixture(scope="module")
+def clean_run(tmp_path_factory):
+    """A clean run of the paper's figures and of the sweep k (see ``killable``) in a new
+    directory: the reference of the two tests below."""
+    project = make_project(tmp_path_factory.mktemp("clean") / "project", killable)
+    smk(project, "all", "sweeps")
+    return project
+
+
+def test_clean_runs_are_byte_identical(shared_project, clean_run):
+    """Every file under results/ (NetCDF, PDF, PNG), logs excepted, of two runs of the paper's
+    figures in two directories (their sweeps and fits differ: not compared here)."""
+    got = result_files(shared_project, exclude=("logs", "sweeps", "experiments"))
+    want = result_files(clean_run, exclude=("logs", "sweeps"))
     assert sorted(got) == sorted(want) and any(str(p).endswith(".pdf") for p in want)
     for rel in want:
         assert got[rel] == want[rel], rel
@@ -261,11 +215,12 @@ def test_report_has_every_figure_with_caption(small):
 
 
 @pytest.fixture(scope="module")
-def swept(tmp_path_factory):
-    project = make_project(tmp_path_factory.mktemp("sweep"), tiny)
-    assert planned_jobs(project, "sweeps")["sweep_chunk"] == 3  # 12 points, chunks of 5
-    smk(project, "sweeps")
-    return project
+def swept(shared_project, tmp_path_factory):
+    """A copy of the session's tiny project, whose run made the sweeps tiny and wide."""
+    # 12 points in chunks of 5 (tiny) and one chunk of 1200 points (wide)
+    assert shared_run_jobs(shared_project)["sweep_chunk"] == 3 + 1
+    assert len(list((shared_project / "results/sweeps/tiny/chunks").glob("*.nc"))) == 3
+    return copy_project(shared_project, tmp_path_factory.mktemp("sweep") / "project")
 
 
 def test_sweep_phase_diagram_and_figures(swept):
@@ -307,7 +262,7 @@ def test_growing_an_axis_computes_only_new_points(swept):
     edit_config(swept, lambda c: c["sweeps"]["tiny"]["axes"].update(lam=[0.3, 0.5, 0.6]))
     jobs = planned_jobs(swept, "sweeps")
     assert jobs["sweep_chunk"] == 4  # a new grid: 18 points in chunks of 5
-    smk(swept, "sweeps")
+    smk(swept, "results/sweeps/tiny/phase_diagram.nc")  # the figures are not the point here
     after = {p.name: p.stat().st_mtime_ns for p in chunks.glob("*.nc")}
     assert all(after[name] == t for name, t in before.items())  # the old chunks are the point store
     stats = [
@@ -331,7 +286,7 @@ def test_configfile_adds_a_sweep_and_jobs_grow_with_chunks(swept, tmp_path):
     )
     jobs = planned_jobs(swept, "sweeps", "--configfile", str(extra))  # --configfile takes 1+ files
     assert jobs["sweep_chunk"] == 1  # 40 points, one chunk job
-    smk(swept, "sweeps", "--configfile", str(extra))
+    smk(swept, "results/sweeps/line/phase_diagram.nc", "--configfile", str(extra))
     pd = xr.load_dataset(swept / "results/sweeps/line/phase_diagram.nc")
     assert pd["Tc"].dims == ("n_c",) and pd.sizes["n_c"] == 40
     assert (swept / "results/sweeps/tiny/phase_diagram.nc").exists()  # the shipped sweep is kept
@@ -355,30 +310,26 @@ def test_invalid_sweep_stops_before_any_job(tmp_path, sweep, fragment):
 # ------------------------------------------------------------------ faults
 
 
+CHUNKS = 8  # of the sweep k
+
+
 def killable(config):
+    """A sweep of 160 points in 8 chunk jobs and one figure (its PDF and PNG are compared too)."""
     tiny(config)
     config["sweeps"] = {
         "k": {
             "axes": {
-                "n_c": {"start": 0.2, "stop": 0.9, "num": 24},
+                "n_c": {"start": 0.2, "stop": 0.9, "num": 16},
                 "lam": [0.2, 0.3, 0.4, 0.5, 0.6],
                 "kappa": [0.0, 0.75],
             },
             "chunk_size": 20,
+            "figures": [{"name": "Tc_K", "quantity": "Tc_K", "x": "n_c", "y": "lam", "facet": "kappa"}],
         }
     }
 
 
-def result_files(project: Path) -> dict:
-    """Every file under results/ except logs, with its bytes."""
-    return {
-        p.relative_to(project): p.read_bytes()
-        for p in sorted((project / "results").rglob("*"))
-        if p.is_file() and "logs" not in p.relative_to(project).parts
-    }
-
-
-def test_sigkill_halfway_then_resume_gives_identical_results(tmp_path):
+def test_sigkill_halfway_then_resume_gives_identical_results(clean_run, tmp_path):
     import glob
     import os
     import signal
@@ -395,22 +346,20 @@ def test_sigkill_halfway_then_resume_gives_identical_results(tmp_path):
     )
     t0 = time.time()
     pattern = str(project / "results/sweeps/k/chunks/*.json")
-    while len(glob.glob(pattern)) < 4 and time.time() - t0 < 300 and proc.poll() is None:
+    while len(glob.glob(pattern)) < 3 and time.time() - t0 < 300 and proc.poll() is None:
         time.sleep(0.1)
     os.killpg(proc.pid, signal.SIGKILL)  # the whole run, jobs included
     proc.wait()
     finished = len(glob.glob(pattern))
-    assert 0 < finished < 12, "the kill did not land halfway"
+    assert 0 < finished < CHUNKS, "the kill did not land halfway"
     # the documented recovery (README, "Faults")
     smk(project, "--unlock")
     r = smk(project, "sweeps", "--rerun-incomplete")
     reran = int(re.search(r"sweep_chunk\s+(\d+)", r.stdout + r.stderr).group(1))
     # finished chunks are kept; the (at most 2, one per core) jobs running at the kill may have
     # written their manifest before Snakemake recorded them complete, and run again
-    assert 12 - finished <= reran <= 12 - finished + 2
-    reference = make_project(tmp_path / "reference", killable)
-    smk(reference, "sweeps")
-    got, want = result_files(project), result_files(reference)
+    assert CHUNKS - finished <= reran <= CHUNKS - finished + 2
+    got, want = result_files(project), result_files(clean_run, under="results/sweeps")
     assert sorted(got) == sorted(want)
     for rel in want:  # NetCDF, PDF, PNG, JSON: all byte-identical
         assert got[rel] == want[rel], rel

@@ -7,6 +7,7 @@ library and returns an :class:`xarray.Dataset` following the data contract of
 
 from __future__ import annotations
 
+import functools
 import warnings
 
 import numpy as np
@@ -54,9 +55,20 @@ def _theta_coord(theta):
 
 
 def _pairing_point(params, n_c, lam, omega, numerics):
-    """Fermi level, shell quadratures and V (from lambda) at one filling."""
+    """Fermi level, shell quadratures and V (from lambda) at one filling.
+
+    Cached: Figs. 4b, 5 and 6 share the paper's point, and the configuration check
+    computes both (``triplon.config``), so the shells (~0.3 s) are built once per
+    process. The results are shared: read them, never change them.
+    """
+    key = tuple(sorted((numerics or {}).items()))
+    return _pairing_point_cached(params or BandParams(), n_c, lam, omega, key)
+
+
+@functools.lru_cache(maxsize=8)
+def _pairing_point_cached(params, n_c, lam, omega, numerics):
     fl = fermi_level(n_c=n_c, params=params)
-    shells = prepare_shells(fl.mu, omega, params, **(numerics or {}))
+    shells = prepare_shells(fl.mu, omega, params, **dict(numerics))
     return fl, shells, V_from_lam(lam, fl.dos["alpha"], fl.dos["beta"])
 
 
