@@ -7,6 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from projects import user_env
+
 from triplon import cli
 
 EXE = shutil.which("triplon") or str(Path(sys.executable).with_name("triplon"))
@@ -29,4 +31,6 @@ def in_process(*args) -> subprocess.CompletedProcess:
 
 def console_script(*args, timeout=120) -> subprocess.CompletedProcess:
     """``triplon ARGS`` run as the installed console script, in a new process."""
-    return subprocess.run([EXE, *map(str, args)], capture_output=True, text=True, timeout=timeout)
+    return subprocess.run(
+        [EXE, *map(str, args)], capture_output=True, text=True, timeout=timeout, env=user_env()
+    )

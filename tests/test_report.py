@@ -8,7 +8,6 @@ then builds the report as HTML and as a zip archive, and the tests open both.
 """
 
 import json
-import os
 import re
 import shutil
 import subprocess
@@ -19,7 +18,7 @@ from pathlib import Path
 import pytest
 import xarray as xr
 import yaml
-from projects import FIGURES, SHARED_TARGETS, copy_project, job_counts, result_files
+from projects import FIGURES, SHARED_TARGETS, copy_project, job_counts, result_files, user_env
 
 ROOT = Path(__file__).resolve().parents[1]
 SWEEP_FIGURES = ["Tc_K", "gap_ratio", "anisotropy_alpha", "anisotropy_beta", "lambda_d_at_Tc", "d_wave_leads"]
@@ -49,13 +48,6 @@ ONE_JOB_PER_RULE = {
 pytestmark = [pytest.mark.slow, pytest.mark.workflow]
 
 
-def user_env() -> dict:
-    """A user's environment: Python writes bytecode as it imports. (With PYTHONDONTWRITEBYTECODE
-    set, as in some CI images, every process of the fresh install would compile the packages
-    it imports again: ~1.5 s more per Snakemake job.)"""
-    return {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
-
-
 def run(args, cwd, timeout=1200):
     r = subprocess.run(args, cwd=cwd, capture_output=True, text=True, timeout=timeout, env=user_env())
     assert r.returncode == 0, f"{' '.join(map(str, args))} failed:\n{r.stdout[-3000:]}\n{r.stderr[-3000:]}"
@@ -71,7 +63,8 @@ def fresh(shared_project, tmp_path_factory):
     for name in ("pyproject.toml", "README.md"):
         shutil.copy(ROOT / name, project)
     # the README's command: python3 -m venv .venv && .venv/bin/pip install -e .
-    # (--no-compile: bytecode is written on first import instead of for every installed file)
+    # (--no-compile: bytecode is written on first import, projects.user_env, instead of for
+    # every installed file)
     run([sys.executable, "-m", "venv", ".venv"], project)
     run([".venv/bin/pip", "install", "-q", "--no-compile", "-e", "."], project)
     chunk = sorted((project / "results/sweeps/tiny/chunks").glob("*.nc"))[0]

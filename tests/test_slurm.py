@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 import xarray as xr
-from projects import SNAKEMAKE, make_project, tiny, wide_sweep
+from projects import SNAKEMAKE, make_project, tiny, user_env, wide_sweep
 
 from triplon.sweep_plan import chunk_resources, plan_sweep
 
@@ -64,7 +64,12 @@ def cluster():
 def run_slurm(project: Path, *targets, check=True):
     try:
         r = subprocess.run(
-            [SNAKEMAKE, *targets, *SLURM_ARGS], cwd=project, capture_output=True, text=True, timeout=TIMEOUT
+            [SNAKEMAKE, *targets, *SLURM_ARGS],
+            cwd=project,
+            capture_output=True,
+            text=True,
+            timeout=TIMEOUT,
+            env=user_env(),
         )
     except subprocess.TimeoutExpired:
         subprocess.run(["scancel", "--user", "root"], capture_output=True)
