@@ -28,7 +28,8 @@ SLURM_ARGS = [
     "2",  # the test node has 2 CPUs: grouped jobs must fit on it
     "--slurm-status-command",
     "squeue",  # no accounting database here
-    # the plugin checks 1 s after a job finished, then 10 s, 20 s, ... later (the least it allows)
+    # the plugin checks again 1 s after a check that saw a job finish, and 10 s later each
+    # time after one that saw none (1 is the least it allows)
     "--slurm-init-seconds-before-status-checks",
     "1",
     "--seconds-between-status-checks",
