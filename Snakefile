@@ -74,6 +74,7 @@ localrules:
     sweeps,
 
 
+include: "workflow/rules/common.smk"
 include: "workflow/rules/bands.smk"
 include: "workflow/rules/dos.smk"
 include: "workflow/rules/gap.smk"

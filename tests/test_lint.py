@@ -1,4 +1,4 @@
-"""Code style is part of the test command: ruff and snakefmt must pass."""
+"""Code style is part of the test command: ruff (lint and format), snakefmt and Snakemake's lint."""
 
 import shutil
 import subprocess
@@ -6,6 +6,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from projects import local_snakemake_env
 
 ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
@@ -20,13 +21,17 @@ def tool(name):
     "cmd",
     [
         ["ruff", "check", "src", "tests", "workflow", "benchmarks"],
+        ["ruff", "format", "--check", "src", "tests", "workflow", "benchmarks"],
         ["snakefmt", "--check", "Snakefile", "workflow/rules"],
+        ["snakemake", "--lint"],
     ],
-    ids=["ruff", "snakefmt"],
+    ids=["ruff", "ruff-format", "snakefmt", "snakemake-lint"],
 )
 def test_lint(cmd):
     exe = tool(cmd[0])
     if exe is None:
         pytest.fail(f"{cmd[0]} is not installed (pip install -e '.[test]')")
-    r = subprocess.run([exe, *cmd[1:]], cwd=ROOT, capture_output=True, text=True)
+    r = subprocess.run([exe, *cmd[1:]], cwd=ROOT, capture_output=True, text=True, env=local_snakemake_env())
     assert r.returncode == 0, r.stdout + r.stderr
+    if cmd[0] == "snakemake":  # and names no lint
+        assert "Congratulations, your workflow is in a good condition!" in r.stdout + r.stderr, r.stdout
