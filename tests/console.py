@@ -2,11 +2,13 @@
 
 import contextlib
 import io
+import json
 import shutil
 import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from projects import user_env
 
 from triplon import cli
@@ -34,3 +36,12 @@ def console_script(*args, timeout=120) -> subprocess.CompletedProcess:
     return subprocess.run(
         [EXE, *map(str, args)], capture_output=True, text=True, timeout=timeout, env=user_env()
     )
+
+
+def strict_json(text: str):
+    """``json.loads`` that fails the test on NaN, Infinity or -Infinity (not RFC 8259 JSON)."""
+
+    def bad(constant):
+        pytest.fail(f"non-standard JSON constant {constant} in {text[:200]}")
+
+    return json.loads(text, parse_constant=bad)

@@ -1,11 +1,10 @@
 """`triplon spectrum`: the default spectrum from the real console script (a new process), the
 other cases through :func:`triplon.cli.main` in this process (the same code, ~1 s less each)."""
 
-import json
 import math
 
 import pytest
-from console import console_script, in_process
+from console import console_script, in_process, strict_json
 
 from triplon.dos import fermi_level
 
@@ -25,13 +24,6 @@ KEYS = [
 
 def run(*args):
     return in_process("spectrum", *args)
-
-
-def strict_json(text):
-    def no_constants(name):
-        raise ValueError(f"non-RFC 8259 constant {name}")
-
-    return json.loads(text, parse_constant=no_constants)
 
 
 @pytest.fixture(scope="module")

@@ -7,29 +7,16 @@ console script to check that nothing else reaches stderr.
 
 import contextlib
 import io
-import json
-import shutil
-import subprocess
-import sys
-from pathlib import Path
 
 import numpy as np
 import pytest
 import xarray as xr
+from console import console_script, strict_json
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from triplon import cli
 from triplon.caveats import FLAGS, critical_fillings
-
-EXE = shutil.which("triplon") or str(Path(sys.executable).with_name("triplon"))
-
-
-def strict_json(text):
-    def bad(constant):
-        pytest.fail(f"non-standard JSON constant {constant} in {text[:200]}")
-
-    return json.loads(text, parse_constant=bad)
 
 
 def call(capsys, *args):
@@ -325,7 +312,7 @@ def test_help_is_current(capsys):
     ],
 )
 def test_console_script_writes_one_line_or_nothing(args, code, fragment):
-    r = subprocess.run([EXE, *args], capture_output=True, text=True, timeout=120)
+    r = console_script(*args)
     assert r.returncode == code
     if fragment is None:
         assert r.stderr == "" and strict_json(r.stdout)["converged"] is False

@@ -122,12 +122,6 @@ def slurm_run(cluster, tmp_path_factory):
     return project, r.stdout + r.stderr
 
 
-@pytest.fixture(scope="module")
-def local_run(shared_project):
-    """The same grids run locally: the session's shared run (it has more sweep figures and fits)."""
-    return shared_project
-
-
 def test_every_job_went_through_sbatch(cluster, slurm_run):
     project, out = slurm_run
     ids = submitted_job_ids(out)
@@ -138,15 +132,16 @@ def test_every_job_went_through_sbatch(cluster, slurm_run):
     assert local_rules_run(out) <= {"all", "sweeps"}  # nothing but the target rules ran locally
 
 
-def test_slurm_results_equal_local_results(slurm_run, local_run):
+def test_slurm_results_equal_local_results(slurm_run, shared_project):
+    """The same grids run locally: the session's shared run (it has more sweep figures and fits)."""
     project, _ = slurm_run
     files = sorted(p.relative_to(project) for p in (project / "results").rglob("*.nc"))
     assert len(files) > 20
     for rel in files:
-        assert (project / rel).read_bytes() == (local_run / rel).read_bytes(), rel
+        assert (project / rel).read_bytes() == (shared_project / rel).read_bytes(), rel
 
 
-def test_failed_job_is_reported_and_rerun_resumes(cluster, slurm_run, local_run):
+def test_failed_job_is_reported_and_rerun_resumes(cluster, slurm_run, shared_project):
     project, _ = slurm_run
     chunks = sorted((project / "results/sweeps/tiny/chunks").glob("*.nc"))
     bad, good = chunks[0], chunks[1:]
@@ -167,7 +162,7 @@ def test_failed_job_is_reported_and_rerun_resumes(cluster, slurm_run, local_run)
     assert re.search(r"sweep_chunk\s+1\b", out)  # exactly one chunk recomputed
     assert all(p.stat().st_mtime_ns == t for p, t in before.items())  # finished chunks untouched
     rel = Path("results/sweeps/tiny/phase_diagram.nc")
-    assert xr.load_dataset(project / rel).equals(xr.load_dataset(local_run / rel))
+    assert xr.load_dataset(project / rel).equals(xr.load_dataset(shared_project / rel))
 
 
 def test_chunk_jobs_get_and_use_their_cpus(cluster, slurm_run):
