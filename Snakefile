@@ -7,10 +7,10 @@ results/figures/. Run `snakemake --cores 2`.
 import sys
 
 from triplon.config import ConfigError, validate_config
-from triplon.dataset import source_fingerprint
-from triplon.plotting import default_sweep_figures
-from triplon.sweep import sweep_axes
-from triplon.sweep_plan import (
+from triplon.data.provenance import source_fingerprint
+from triplon.plotting.sweeps import default_sweep_figures
+from triplon.studies.sweeps.grid import sweep_axes
+from triplon.studies.sweeps.plan import (
     chunk_resources,
     gather_mem_mb,
     gather_runtime,

@@ -13,7 +13,7 @@ import numpy as np
 
 def source_digest() -> str:
     """Version and source fingerprint of the ``triplon`` being measured."""
-    from triplon.dataset import source_fingerprint
+    from triplon.data.provenance import source_fingerprint
 
     return source_fingerprint()
 

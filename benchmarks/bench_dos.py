@@ -57,7 +57,7 @@ import numpy as np
 from _common import best_time, environment, environment_line, fmt_err, markdown
 from _common import main as bench_main
 
-from triplon.dos import (
+from triplon.model.dos import (
     DEFAULT_NODES,
     dos_moments,
     dos_moments_contour,
@@ -65,8 +65,8 @@ from triplon.dos import (
     dos_moments_triangles,
     fermi_level,
 )
-from triplon.fermi import TopologyError
-from triplon.params import BANDS
+from triplon.model.fermi import TopologyError
+from triplon.model.params import BANDS
 
 PROD_N = DEFAULT_NODES  # the shipped default of triplon.dos
 LOW_A, LOW_B = 8, 12  # coarser settings, to show convergence

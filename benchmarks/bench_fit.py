@@ -38,7 +38,13 @@ sys.path.insert(0, str(Path(__file__).parent))
 from _common import best_time, environment, environment_line, markdown  # noqa: E402
 from _common import main as bench_main  # noqa: E402
 
-from triplon.experiment import FitSpec, ModelCache, axis_grid, chi2_value, model_quantities, run_fit  # noqa: E402
+from triplon.studies.experiment.catalogue import chi2_value
+from triplon.studies.experiment.fit import (
+    FitSpec,
+    axis_grid,
+    run_fit,  # noqa: E402
+)
+from triplon.studies.experiment.model import ModelCache, model_quantities
 
 ROOT = Path(__file__).resolve().parents[1]
 FIT = "stm_fan2025"

@@ -66,10 +66,11 @@ import numpy as np
 from _common import best_time, environment, environment_line, fmt_err, markdown
 from _common import main as bench_main
 
-from triplon.bands import xi as xi_band
-from triplon.dos import fermi_level
-from triplon.gap import V_from_lam, prepare_shells, solve_full, tc_s_wave
-from triplon.params import BANDS
+from triplon.model.bands import xi as xi_band
+from triplon.model.dos import fermi_level
+from triplon.model.params import BANDS
+from triplon.pairing.analytic import V_from_lam
+from triplon.pairing.bcs import prepare_shells, solve_full, tc_s_wave
 
 N_C = 0.45
 KAPPA = 0.75

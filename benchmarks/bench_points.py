@@ -50,11 +50,23 @@ import numpy as np
 from _common import environment, environment_line, markdown
 from _common import main as bench_main
 
-import triplon.sweep as sw
-from triplon.batch import moment_table, shell_arrays
-from triplon.caveats import critical_fillings
-from triplon.gap import prepare_shells, resolution_floor
-from triplon.params import BANDS, BandParams
+from triplon.model.params import BANDS, BandParams
+from triplon.pairing.batch_tc import moment_table
+from triplon.pairing.bcs import prepare_shells, resolution_floor
+from triplon.pairing.caveats import critical_fillings
+from triplon.pairing.shells import shell_arrays
+from triplon.studies.sweeps.points import (
+    _batch_solutions,
+    _finish,
+    _reference_solution,
+    _van_hove_distance,
+    band_key,
+    band_work,
+    check_point,
+    compute_chunk,
+    compute_point,
+)
+from triplon.studies.sweeps.quantities import SCALARS
 
 NUMERICS = {"quadrature_nodes": 24, "shell": {}}
 OMEGA = 0.3
@@ -79,7 +91,7 @@ def workloads(quick: bool) -> dict:
 def _reference(work: dict, r: dict) -> dict | None:
     """The per-point path as compute_point runs it (None where the reference solver raises)."""
     try:
-        return sw._finish(r, work, sw._reference_solution(work, r))
+        return _finish(r, work, _reference_solution(work, r))
     except Exception:  # noqa: BLE001 - compute_point turns this into an 'error: ...' status
         return None
 
@@ -94,19 +106,19 @@ def _rel(a: float, b: float) -> float:
 
 def measure(points: list[dict]) -> dict:
     """Shared band work, then per-point and batch CPU times and the largest difference."""
-    resolved = [sw.check_point(p) for p in points]
+    resolved = [check_point(p) for p in points]
     groups: dict = {}
     for r in resolved:
-        groups.setdefault(sw.band_key(r), []).append(r)
+        groups.setdefault(band_key(r), []).append(r)
     t_band = t_vh = t_ref = t_batch = t_setup = t_shell = 0.0
     diff, worst, n_ok, n_raised = 0.0, "", 0, 0
     for members in groups.values():
         r0 = members[0]
         t0 = time.process_time()
-        sw._van_hove_distance(r0["band"], r0["n_c"])  # first call per band set: the search
+        _van_hove_distance(r0["band"], r0["n_c"])  # first call per band set: the search
         t_vh += time.process_time() - t0
         t0 = time.process_time()
-        work = sw.band_work(r0, NUMERICS)
+        work = band_work(r0, NUMERICS)
         t_band += time.process_time() - t0
         t0 = time.process_time()  # the shell quadratures alone (a second time)
         prepare_shells(work["fermi"].mu, r0["omega"], BandParams(**r0["band"]), **NUMERICS["shell"])
@@ -121,7 +133,7 @@ def measure(points: list[dict]) -> dict:
         w["arrs"] = {b: shell_arrays(work["shells"][b]) for b in BANDS}
         w["table"] = moment_table(w["arrs"], resolution_floor(work["shells"]), OMEGA)
         t1 = time.process_time()
-        got = [sw._finish(r, w, s) for r, s in zip(members, sw._batch_solutions(w, members), strict=True)]
+        got = [_finish(r, w, s) for r, s in zip(members, _batch_solutions(w, members), strict=True)]
         t2 = time.process_time()
         t_setup += t1 - t0
         t_batch += t2 - t0
@@ -130,7 +142,7 @@ def measure(points: list[dict]) -> dict:
             if b is None:
                 n_raised += 1
                 continue
-            for k in sw.SCALARS:
+            for k in SCALARS:
                 d = _rel(float(a[k]), float(b[k]))
                 if d > diff:
                     diff, worst = d, k
@@ -156,13 +168,13 @@ def end_to_end(points: list[dict]) -> dict:
     """compute_chunk over all points against compute_point on each (band work included)."""
     critical_fillings.cache_clear()
     t0 = time.process_time()
-    sw.compute_chunk(points, NUMERICS)
+    compute_chunk(points, NUMERICS)
     t_chunk = time.process_time() - t0
     critical_fillings.cache_clear()
     cache: dict = {}
     t0 = time.process_time()
     for p in sorted(points, key=lambda p: p["n_c"]):  # grouped by band key, as planned
-        sw.compute_point(p, cache, NUMERICS)
+        compute_point(p, cache, NUMERICS)
     t_point = time.process_time() - t0
     return {"compute_chunk_s": t_chunk, "compute_point_s": t_point, "ratio": t_point / t_chunk}
 

@@ -51,11 +51,14 @@ from _common import best_time, environment, environment_line, fmt_err, markdown
 from _common import main as bench_main
 from scipy.signal import fftconvolve
 
-from triplon.bands import xi as xi_band
-from triplon.dos import fermi_level
-from triplon.gap import GapWarning, V_from_lam, prepare_shells, solve_full
-from triplon.params import BANDS
-from triplon.spectrum import prepare_band, spectrum_from_gaps, tunneling_conductance
+from triplon.model.bands import xi as xi_band
+from triplon.model.dos import fermi_level
+from triplon.model.params import BANDS
+from triplon.observables.fermi_line import prepare_band
+from triplon.observables.spectrum import spectrum_from_gaps
+from triplon.observables.tunneling import tunneling_conductance
+from triplon.pairing.analytic import GapWarning, V_from_lam
+from triplon.pairing.bcs import prepare_shells, solve_full
 
 N_C, LAM, KAPPA, OMEGA = 0.45, 0.5, 0.75, 0.3
 T = 2e-3  # eV

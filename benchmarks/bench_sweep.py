@@ -200,8 +200,8 @@ def synthetic_chunks(plan, chunk_dir: Path, numerics: dict) -> None:
     """Chunk files with smooth synthetic values of every quantity (every 20th point failed)."""
     import numpy as np
 
-    from triplon.sweep import SCALARS, quantity_dtype
-    from triplon.sweep_plan import write_chunk
+    from triplon.studies.sweeps.quantities import SCALARS, quantity_dtype
+    from triplon.studies.sweeps.store import write_chunk
 
     chunk_dir.mkdir(parents=True, exist_ok=True)
     for b in range(plan.n_chunks):
@@ -235,7 +235,8 @@ def synthetic_chunks(plan, chunk_dir: Path, numerics: dict) -> None:
 
 GATHER = """
 import sys, json
-from triplon.sweep_plan import plan_sweep, gather_sweep
+from triplon.studies.sweeps.plan import plan_sweep
+from triplon.studies.sweeps.gather import gather_sweep
 spec, numerics = json.loads(sys.argv[1]), json.loads(sys.argv[2])
 plan = plan_sweep("g", spec, numerics)
 print(json.dumps(gather_sweep(plan, spec, numerics, sys.argv[3], sys.argv[4])))
@@ -259,7 +260,7 @@ print(t_open, times)
 
 
 def bench_gather(tmp: Path, points: int, chunk_size: int) -> dict:
-    from triplon.sweep_plan import plan_sweep
+    from triplon.studies.sweeps.plan import plan_sweep
 
     numerics = yaml.safe_load((ROOT / "config.yaml").read_text())["numerics"]
     spec = {"axes": grid(points), "chunk_size": chunk_size}

@@ -3,7 +3,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from triplon.bands import (
+from triplon.model.bands import (
     band_energy,
     band_range,
     bands_on_path,
@@ -15,7 +15,7 @@ from triplon.bands import (
     van_hove_energies,
     xi,
 )
-from triplon.params import BANDS, BandParams
+from triplon.model.params import BANDS, BandParams
 
 k = st.floats(-10, 10, allow_nan=False)
 hop = st.floats(-1, 1, allow_nan=False)

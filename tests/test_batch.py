@@ -1,4 +1,4 @@
-"""Vectorised point solves (triplon.batch) against the per-point reference solvers,
+"""Vectorised point solves (triplon.pairing.batch) against the per-point reference solvers,
 bitwise independence of the batch, per-point fault isolation, statuses and caveat flags."""
 
 import math
@@ -8,24 +8,42 @@ import warnings
 import numpy as np
 import pytest
 
-import triplon.batch as tb
-import triplon.sweep as sw
-from triplon.caveats import FLAGS, flag_attrs, point_flags, van_hove_distance
-from triplon.dos import fermi_level
-from triplon.gap import (
-    GapWarning,
+import triplon.pairing.batch
+from triplon.model.dos import fermi_level
+from triplon.model.params import BandParams, MicroParams
+from triplon.pairing.analytic import GapWarning, solve_eq17
+from triplon.pairing.batch import _newton_full, eq17_batch, solve_batch
+from triplon.pairing.batch_tc import d_wave_eigenvalues, moment_table, s_wave_eigenvalues
+from triplon.pairing.bcs import (
     _s_wave_map,
     d_wave_eigenvalue,
     gap_summary,
     prepare_shells,
     resolution_floor,
     s_wave_eigenvalue,
-    solve_eq17,
 )
-from triplon.params import BandParams, MicroParams
+from triplon.pairing.caveats import FLAGS, flag_attrs, point_flags, van_hove_distance
+from triplon.pairing.shells import shell_arrays, tree_sum
+from triplon.studies.sweeps.grid import resolve_point
+from triplon.studies.sweeps.points import (
+    STATUS_MAX,
+    PointError,
+    _short,
+    _van_hove_distance,
+    check_point,
+    compute_chunk,
+    compute_point,
+)
+from triplon.studies.sweeps.quantities import (
+    SCALARS,
+    STATUS_REASONS,
+    quantity_attrs,
+    quantity_dtype,
+    status_reason,
+)
 
 NUMERICS = {"quadrature_nodes": 24, "shell": {}}
-QUANTITIES = [k for k in sw.SCALARS if k != "caveat_flags"]
+QUANTITIES = [k for k in SCALARS if k != "caveat_flags"]
 
 
 @pytest.fixture(scope="module")
@@ -33,8 +51,8 @@ def group():
     """One band key: the paper's band set at n_c = 0.45, Omega = 0.3 eV."""
     fl = fermi_level(n_c=0.45)
     shells = prepare_shells(fl.mu, 0.3)
-    arrs = {b: tb.shell_arrays(shells[b]) for b in shells}
-    table = tb.moment_table(arrs, resolution_floor(shells), 0.3)
+    arrs = {b: shell_arrays(shells[b]) for b in shells}
+    table = moment_table(arrs, resolution_floor(shells), 0.3)
     return fl, shells, arrs, table
 
 
@@ -69,20 +87,20 @@ def _bits(record):
 def test_tree_sum_is_accurate_and_column_independent():
     rng = np.random.default_rng(0)
     a = rng.normal(size=(1001, 9)) * 10.0 ** rng.integers(-8, 8, size=(1001, 1))
-    s = tb.tree_sum(a)
+    s = tree_sum(a)
     for j in range(a.shape[1]):
         assert s[j] == pytest.approx(math.fsum(a[:, j]), rel=1e-13, abs=1e-13 * np.abs(a[:, j]).sum())
         # the same column alone, or among others in another order: the same bits
-        assert tb.tree_sum(a[:, j : j + 1])[0] == s[j]
-        assert tb.tree_sum(a[:, ::-1])[a.shape[1] - 1 - j] == s[j]
-    assert tb.tree_sum(np.zeros((0, 3))).tolist() == [0.0, 0.0, 0.0]
+        assert tree_sum(a[:, j : j + 1])[0] == s[j]
+        assert tree_sum(a[:, ::-1])[a.shape[1] - 1 - j] == s[j]
+    assert tree_sum(np.zeros((0, 3))).tolist() == [0.0, 0.0, 0.0]
 
 
 def test_eq17_batch_matches_solve_eq17():
     rng = np.random.default_rng(1)
     r = np.concatenate([[1.0, 0.2, 5.0], np.exp(rng.uniform(-2, 2, 60))])
     lam = np.concatenate([[0.5, 2.5, 2.99], rng.uniform(0.05, 3.0, 60)])
-    got = tb.eq17_batch(r, lam, np.full(r.size, 0.3))
+    got = eq17_batch(r, lam, np.full(r.size, 0.3))
     assert got["ok"].all()
     for i in range(r.size):
         ref = solve_eq17(r[i], lam[i], 0.3)
@@ -94,18 +112,18 @@ def test_linearised_eigenvalues_and_their_derivative(group):
     fl, shells, arrs, _ = group
     T = np.array([resolution_floor(shells), 1e-5, 3e-3, 0.05, 0.3, 2.0])
     V, k2, ks = np.full(T.size, 1.7), np.full(T.size, 0.6), np.full(T.size, 1.4)
-    ls, dls = tb.s_wave_eigenvalues(arrs, V, k2, T)
-    ld, dld = tb.d_wave_eigenvalues(arrs, V, ks, T)
+    ls, dls = s_wave_eigenvalues(arrs, V, k2, T)
+    ld, dld = d_wave_eigenvalues(arrs, V, ks, T)
     for i, t in enumerate(T):
         assert ls[i] == pytest.approx(s_wave_eigenvalue(shells, 1.7, 0.6, t), rel=1e-13)
         assert ld[i] == pytest.approx(d_wave_eigenvalue(shells, 1.7, 0.7, 0.7, t), rel=1e-13)
     # d/dlnT against central differences
     h = 1e-5
-    up = tb.s_wave_eigenvalues(arrs, V, k2, T * math.exp(h), False)[0]
-    dn = tb.s_wave_eigenvalues(arrs, V, k2, T * math.exp(-h), False)[0]
+    up = s_wave_eigenvalues(arrs, V, k2, T * math.exp(h), False)[0]
+    dn = s_wave_eigenvalues(arrs, V, k2, T * math.exp(-h), False)[0]
     np.testing.assert_allclose(dls, (up - dn) / (2 * h), rtol=1e-6, atol=1e-9)
-    up = tb.d_wave_eigenvalues(arrs, V, ks, T * math.exp(h), False)[0]
-    dn = tb.d_wave_eigenvalues(arrs, V, ks, T * math.exp(-h), False)[0]
+    up = d_wave_eigenvalues(arrs, V, ks, T * math.exp(h), False)[0]
+    dn = d_wave_eigenvalues(arrs, V, ks, T * math.exp(-h), False)[0]
     np.testing.assert_allclose(dld, (up - dn) / (2 * h), rtol=1e-6, atol=1e-9)
 
 
@@ -140,7 +158,7 @@ def test_batch_matches_per_point_solvers_on_random_hard_points(group):
     fl, shells, arrs, table = group
     lam, ka, kb, T = _random_points(160, seed=2)
     V = lam / math.sqrt(fl.dos["alpha"] * fl.dos["beta"])
-    got = tb.solve_batch(shells, fl, V, ka, kb, T, arrs=arrs, table=table)
+    got = solve_batch(shells, fl, V, ka, kb, T, arrs=arrs, table=table)
     seen = {"kappa0": 0, "T>Tc": 0, "T<Tc": 0, "d": 0, "floor": 0, "kappa10": 0}
     compared = checked_alone = 0
     for i in range(lam.size):
@@ -161,7 +179,7 @@ def test_batch_matches_per_point_solvers_on_random_hard_points(group):
             if ref_T_failed and g["converged"] and k in ("A_alpha_T", "A_beta_T", "converged", "status"):
                 continue
             if k == "status":
-                assert sw.status_reason(g[k]) == sw.status_reason(v), (i, g[k], v)
+                assert status_reason(g[k]) == status_reason(v), (i, g[k], v)
             elif k == "converged":
                 assert g[k] == v, (i, g["status"], ref["status"])
             else:
@@ -181,17 +199,17 @@ def test_batch_result_of_a_point_does_not_depend_on_its_batch(group):
     fl, shells, arrs, table = group
     lam, ka, kb, T = _random_points(500, seed=3)
     V = lam / math.sqrt(fl.dos["alpha"] * fl.dos["beta"])
-    big = tb.solve_batch(shells, fl, V, ka, kb, T, arrs=arrs, table=table)
+    big = solve_batch(shells, fl, V, ka, kb, T, arrs=arrs, table=table)
     rng = np.random.default_rng(4)
     for i in rng.choice(500, 6, replace=False):
-        alone = tb.solve_batch(shells, fl, V[i : i + 1], ka[i : i + 1], kb[i : i + 1], T[i : i + 1])
+        alone = solve_batch(shells, fl, V[i : i + 1], ka[i : i + 1], kb[i : i + 1], T[i : i + 1])
         assert _bits(alone[0]) == _bits(big[i])
         others = rng.choice(500, 6, replace=False)
         sel = np.concatenate([others[:3], [i], others[3:]])
-        seven = tb.solve_batch(shells, fl, V[sel], ka[sel], kb[sel], T[sel], arrs=arrs, table=table)
+        seven = solve_batch(shells, fl, V[sel], ka[sel], kb[sel], T[sel], arrs=arrs, table=table)
         assert _bits(seven[3]) == _bits(big[i])
     order = rng.permutation(500)
-    shuffled = tb.solve_batch(shells, fl, V[order], ka[order], kb[order], T[order], arrs=arrs, table=table)
+    shuffled = solve_batch(shells, fl, V[order], ka[order], kb[order], T[order], arrs=arrs, table=table)
     assert all(_bits(shuffled[j]) == _bits(big[order[j]]) for j in range(500))
 
 
@@ -199,15 +217,15 @@ def test_batch_falls_back_per_point_when_newton_fails(group, monkeypatch):
     fl, shells, arrs, table = group
     V = np.array([1.0, 1.2, 1.4]) / math.sqrt(fl.dos["alpha"] * fl.dos["beta"]) * 0.4
     ka = np.array([0.75, 0.0, 1.5])
-    good = tb.solve_batch(shells, fl, V, ka, ka, np.zeros(3), arrs=arrs, table=table)
-    real = tb._newton_full
+    good = solve_batch(shells, fl, V, ka, ka, np.zeros(3), arrs=arrs, table=table)
+    real = _newton_full
 
     def broken(arrs_, V_, k2_, T_, z0):  # the point with kappa = 0 never converges
         z, ok = real(arrs_, V_, k2_, T_, z0)
         return z, ok & (k2_ != 0)
 
-    monkeypatch.setattr(tb, "_newton_full", broken)
-    again = tb.solve_batch(shells, fl, V, ka, ka, np.zeros(3), arrs=arrs, table=table)
+    monkeypatch.setattr(triplon.pairing.batch, "_newton_full", broken)
+    again = solve_batch(shells, fl, V, ka, ka, np.zeros(3), arrs=arrs, table=table)
     assert _bits(again[0]) == _bits(good[0]) and _bits(again[2]) == _bits(good[2])
     assert again[1]["converged"] and _same(again[1]["A_alpha"], good[1]["A_alpha"], 1e-10)
 
@@ -255,19 +273,19 @@ BAD = [
 
 def test_chunk_matches_compute_point_and_isolates_failures():
     pts = _points() + [p for p, _, _ in BAD]
-    got = sw.compute_chunk(pts, NUMERICS)
+    got = compute_chunk(pts, NUMERICS)
     cache: dict = {}
-    ref = [sw.compute_point(p, cache, NUMERICS) for p in pts]
+    ref = [compute_point(p, cache, NUMERICS) for p in pts]
     for p, a, b in zip(pts, got, ref):
-        assert set(a) == set(sw.SCALARS) | {"status"}
-        assert sw.status_reason(a["status"]) == sw.status_reason(b["status"]), (p, a["status"], b["status"])
-        for k in sw.SCALARS:
+        assert set(a) == set(SCALARS) | {"status"}
+        assert status_reason(a["status"]) == status_reason(b["status"]), (p, a["status"], b["status"])
+        for k in SCALARS:
             assert _same(float(a[k]), float(b[k])), (p, k, a[k], b[k])
         assert isinstance(a["caveat_flags"], int) and isinstance(a["converged"], int)
     n_ok = len(_points())
     assert all(r["status"] == "ok" and r["converged"] == 1 for r in got[:n_ok] if r["lam"] > 0.06)
     for (p, reason, detail), r in zip(BAD, got[n_ok:]):
-        assert sw.status_reason(r["status"]) == reason and detail in r["status"], (p, r["status"])
+        assert status_reason(r["status"]) == reason and detail in r["status"], (p, r["status"])
         assert r["converged"] == 0 and math.isnan(r["A_alpha"]) and math.isnan(r["Tc"])
     # a point without a Fermi surface still reports its mu and fillings
     nofs = got[n_ok + 8]
@@ -276,48 +294,47 @@ def test_chunk_matches_compute_point_and_isolates_failures():
 
 def test_chunk_results_are_bitwise_independent_of_grouping():
     pts = _points()
-    whole = sw.compute_chunk(pts, NUMERICS)
+    whole = compute_chunk(pts, NUMERICS)
     rng = np.random.default_rng(5)
     order = rng.permutation(len(pts))
-    shuffled = sw.compute_chunk([pts[i] for i in order], NUMERICS)
+    shuffled = compute_chunk([pts[i] for i in order], NUMERICS)
     assert all(_bits(shuffled[j]) == _bits(whole[i]) for j, i in enumerate(order))
-    part = sw.compute_chunk(pts[5:9], NUMERICS)
+    part = compute_chunk(pts[5:9], NUMERICS)
     assert all(_bits(a) == _bits(b) for a, b in zip(part, whole[5:9]))
     # resolved points (as planned before) give the same bits as raw ones
-    resolved = sw.compute_chunk([sw.resolve_point(p) for p in pts[:6]], NUMERICS)
+    resolved = compute_chunk([resolve_point(p) for p in pts[:6]], NUMERICS)
     assert all(_bits(a) == _bits(b) for a, b in zip(resolved, whole[:6]))
 
 
 def test_a_batch_exception_is_confined_to_its_point(monkeypatch):
-    import triplon.batch
 
-    real = triplon.batch.solve_batch
+    real = triplon.pairing.batch.solve_batch
 
     def fragile(shells, fermi, V, ka, kb, T, **kw):
         if any(abs(k - 0.123) < 1e-12 for k in ka):
             raise FloatingPointError("boom")
         return real(shells, fermi, V, ka, kb, T, **kw)
 
-    monkeypatch.setattr(triplon.batch, "solve_batch", fragile)
+    monkeypatch.setattr(triplon.pairing.batch, "solve_batch", fragile)
     pts = [{"n_c": 0.45, "lam": 0.4, "kappa": k} for k in (0.5, 0.123, 1.0)]
-    got = sw.compute_chunk(pts, NUMERICS)
-    monkeypatch.setattr(triplon.batch, "solve_batch", real)
-    clean = sw.compute_chunk([pts[0], pts[2]], NUMERICS)
+    got = compute_chunk(pts, NUMERICS)
+    monkeypatch.setattr(triplon.pairing.batch, "solve_batch", real)
+    clean = compute_chunk([pts[0], pts[2]], NUMERICS)
     assert _bits(got[0]) == _bits(clean[0]) and _bits(got[2]) == _bits(clean[1])
     # the failing point is solved by the per-point reference path instead
-    ref = sw.compute_point(pts[1], {}, NUMERICS)
+    ref = compute_point(pts[1], {}, NUMERICS)
     assert got[1]["converged"] == 1 and _same(got[1]["A_alpha"], ref["A_alpha"], 1e-12)
 
 
 def test_shell_failure_is_a_status(monkeypatch):
-    import triplon.gap
+    import triplon.pairing.bcs
 
     def no_shells(*a, **k):
         raise ValueError("graded nodes collapsed")
 
-    monkeypatch.setattr(triplon.gap, "prepare_shells", no_shells)
-    got = sw.compute_chunk([{"n_c": 0.45}, {"n_c": 0.45, "lam": 0.3}], NUMERICS)
-    assert all(sw.status_reason(r["status"]) == "shell quadrature failed" for r in got)
+    monkeypatch.setattr(triplon.pairing.bcs, "prepare_shells", no_shells)
+    got = compute_chunk([{"n_c": 0.45}, {"n_c": 0.45, "lam": 0.3}], NUMERICS)
+    assert all(status_reason(r["status"]) == "shell quadrature failed" for r in got)
     assert all("graded nodes collapsed" in r["status"] and r["dos_alpha"] > 0 for r in got)
 
 
@@ -327,21 +344,21 @@ def test_shell_failure_is_a_status(monkeypatch):
 def test_statuses_are_one_short_line():
     long = "not converged: The iteration is not making good progress, as measured by the \n  improvement"
     assert (
-        sw._short(long)
+        _short(long)
         == "not converged: The iteration is not making good progress, as measured by the improvement"
     )
-    assert len(sw._short("error: " + "x" * 500)) == sw.STATUS_MAX
-    assert sw.status_reason(sw._short("error: " + "x" * 500)) == "error"
+    assert len(_short("error: " + "x" * 500)) == STATUS_MAX
+    assert status_reason(_short("error: " + "x" * 500)) == "error"
 
 
 def test_status_reasons_group_statuses():
-    assert sw.status_reason("ok") == "ok"
-    assert sw.status_reason("gap below resolution (T_c < resolution floor)") == "gap below resolution"
-    assert sw.status_reason("not converged: The iteration is not making good progress") == "not converged"
-    assert sw.status_reason("out of range: derived omega = J_c = 12.5 eV outside (0, 5] eV") == "out of range"
-    assert sw.status_reason("something unexpected") == "error"
-    for reason in sw.STATUS_REASONS:
-        assert sw.status_reason(f"{reason}: details") == reason
+    assert status_reason("ok") == "ok"
+    assert status_reason("gap below resolution (T_c < resolution floor)") == "gap below resolution"
+    assert status_reason("not converged: The iteration is not making good progress") == "not converged"
+    assert status_reason("out of range: derived omega = J_c = 12.5 eV outside (0, 5] eV") == "out of range"
+    assert status_reason("something unexpected") == "error"
+    for reason in STATUS_REASONS:
+        assert status_reason(f"{reason}: details") == reason
 
 
 def test_caveat_flags_of_points():
@@ -352,7 +369,7 @@ def test_caveat_flags_of_points():
         {"n_c": 0.45, "lam": 0.3, "kappa_a": 4.0, "kappa_b": 0.0},  # d-wave leads: kappa_a kappa_b = 0
         {"n_c": 0.45, "lam": 0.3, "kappa": 0.5, "omega": 0.05},
     ]
-    got = sw.compute_chunk(pts, NUMERICS)
+    got = compute_chunk(pts, NUMERICS)
     assert got[0]["caveat_flags"] & 4
     assert got[1]["caveat_flags"] & 32 and not got[3]["caveat_flags"] & 32
     assert got[2]["d_wave_leads"] == 1 and got[2]["caveat_flags"] & 16
@@ -371,30 +388,30 @@ def test_caveat_flags_of_points():
             van_hove_distance=van_hove_distance(p["n_c"]) if p["n_c"] != 0.45 else vh,
         )
         assert r["caveat_flags"] == expect, (p, r["caveat_flags"], expect)
-    assert sw._van_hove_distance(BandParams().as_dict(), 0.45) == vh
+    assert _van_hove_distance(BandParams().as_dict(), 0.45) == vh
 
 
 def test_quantity_attrs_and_dtypes():
-    for name in sw.SCALARS:
-        attrs = sw.quantity_attrs(name)
+    for name in SCALARS:
+        attrs = quantity_attrs(name)
         assert attrs["units"] and attrs["long_name"]
-    fa = sw.quantity_attrs("caveat_flags")
+    fa = quantity_attrs("caveat_flags")
     assert fa["flag_masks"].tolist() == sorted(FLAGS) and fa["flag_meanings"] == flag_attrs()["flag_meanings"]
-    assert sw.quantity_dtype("caveat_flags") == np.int32 and sw.quantity_dtype("Tc") == np.float64
-    assert "out of range" in sw.quantity_attrs("status")["reasons"]
+    assert quantity_dtype("caveat_flags") == np.int32 and quantity_dtype("Tc") == np.float64
+    assert "out of range" in quantity_attrs("status")["reasons"]
 
 
 def test_resolve_point_does_not_raise_for_a_bad_band_set():
     bad = {"n_c": 0.45, "t1": 0.0, "t2": 0.0, "t3": 0.0, "eps_alpha": 0.0}
-    assert sw.resolve_point(bad)["band"]["t1"] == 0.0  # planning can key it; computing flags it
-    (r,) = sw.compute_chunk([sw.resolve_point(bad)], NUMERICS)
-    assert sw.status_reason(r["status"]) == "invalid parameters" and r["converged"] == 0
+    assert resolve_point(bad)["band"]["t1"] == 0.0  # planning can key it; computing flags it
+    (r,) = compute_chunk([resolve_point(bad)], NUMERICS)
+    assert status_reason(r["status"]) == "invalid parameters" and r["converged"] == 0
 
 
 def test_check_point_resolves_microscopic_sets():
     m = MicroParams(JH=0.5, U=4.0)
-    r = sw.check_point({"n_c": 0.45, "JH": 0.5, "U": 4.0})
+    r = check_point({"n_c": 0.45, "JH": 0.5, "U": 4.0})
     assert r["omega"] == pytest.approx(m.Jc) and r["V"] == pytest.approx(m.V)
-    assert sw.check_point(r) is r  # a resolved point passes through
-    with pytest.raises(sw.PointError, match="out of range: omega"):
-        sw.check_point({**r, "omega": 7.0})
+    assert check_point(r) is r  # a resolved point passes through
+    with pytest.raises(PointError, match="out of range: omega"):
+        check_point({**r, "omega": 7.0})

@@ -5,7 +5,9 @@ import math
 import numpy as np
 import pytest
 
-from triplon.caveats import (
+from triplon.model.dos import fermi_level
+from triplon.model.fermi import mu_from_n_c
+from triplon.pairing.caveats import (
     FLAGS,
     KELVIN_PER_EV,
     critical_fillings,
@@ -14,8 +16,6 @@ from triplon.caveats import (
     point_flags,
     van_hove_distance,
 )
-from triplon.dos import fermi_level
-from triplon.fermi import mu_from_n_c
 
 
 def test_kelvin_from_boltzmann_constant():

@@ -7,7 +7,7 @@ import pytest
 from console import console_script
 from console import in_process as run
 
-from triplon.dos import fermi_level
+from triplon.model.dos import fermi_level
 
 BANDS_KEYS = ["mu", "n_c", "n_alpha", "n_beta", "dos_alpha", "dos_beta", "dos_eta2_alpha", "dos_eta2_beta"]
 
@@ -169,7 +169,8 @@ def test_gap_bad_input(args, fragment):
 def test_provenance_of_a_workflow_file(tmp_path):
     import xarray as xr
 
-    from triplon.dataset import to_netcdf, with_provenance
+    from triplon.data.netcdf import to_netcdf
+    from triplon.data.provenance import with_provenance
 
     src = tmp_path / "in.nc"
     xr.Dataset({"a": ("x", [1.0], {"units": "1", "long_name": "a"})}).to_netcdf(src)
@@ -225,7 +226,7 @@ def test_gap_defaults_are_the_papers_point():
 
 
 def test_gap_caveats_listed_in_text_and_json():
-    from triplon.caveats import FLAGS, describe
+    from triplon.pairing.caveats import FLAGS, describe
 
     j = json.loads(run("gap", "--json").stdout)
     # the paper's point: T_c = 0.0779 eV = 904 K is above the 300 K plausibility bound

@@ -6,7 +6,7 @@ import math
 import pytest
 from console import console_script, in_process, strict_json
 
-from triplon.dos import fermi_level
+from triplon.model.dos import fermi_level
 
 KEYS = [
     "energy",
@@ -55,7 +55,7 @@ def test_json_dos_tends_to_the_normal_dos_of_triplon_bands():
     r = run("--json", "--lam", "0.2", "--emax", "0.25", "--points", "51", "--gamma", "1e-4")
     assert r.returncode == 0, r.stderr
     d = strict_json(r.stdout)
-    from triplon.dos import dos_moments
+    from triplon.model.dos import dos_moments
 
     fl = fermi_level(n_c=0.45)
     for b in ("alpha", "beta"):

@@ -7,8 +7,8 @@ from hypothesis import strategies as st
 from scipy.integrate import quad
 from scipy.special import ellipk
 
-from triplon.bands import band_range, van_hove_energies
-from triplon.dos import (
+from triplon.model.bands import band_range, van_hove_energies
+from triplon.model.dos import (
     dos_moments,
     dos_moments_contour,
     dos_moments_smeared,
@@ -16,8 +16,8 @@ from triplon.dos import (
     fermi_level,
     fermi_line_quadrature,
 )
-from triplon.fermi import TopologyError, filling, find_pockets
-from triplon.params import BANDS, BandParams
+from triplon.model.fermi import TopologyError, filling, find_pockets
+from triplon.model.params import BANDS, BandParams
 
 E_X, E_SADDLE = van_hove_energies("beta")  # -0.8 (minimum at X), -0.765 (saddle on Γ–X)
 
@@ -151,7 +151,7 @@ def test_stated_accuracy_one_microvolt_from_van_hove(d):
 
 def test_quadrature_points_on_fermi_line():
     cx, cy, w = fermi_line_quadrature("beta", -0.65)
-    from triplon.bands import quadratic_coefficients
+    from triplon.model.bands import quadratic_coefficients
 
     q = quadratic_coefficients("beta")
     assert np.max(np.abs(q(cx, cy) + 0.65)) < 1e-12

@@ -7,10 +7,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from triplon.bands import van_hove_energies
-from triplon.dos import fermi_level
-from triplon.gap import GapWarning, gap_point
-from triplon.params import ParameterError
+from triplon.model.bands import van_hove_energies
+from triplon.model.dos import fermi_level
+from triplon.model.params import ParameterError
+from triplon.pairing.analytic import GapWarning
+from triplon.pairing.bcs import gap_point
 
 NUMBERS = (
     "V",
@@ -110,7 +111,7 @@ def test_van_hove_point_dos_is_finite_and_large():
     eps_beta=st.floats(-0.3, 0.6),
 )
 def test_whole_parameter_box(n_c, lam, kappa_a, kappa_b, omega, T, eps_beta):
-    from triplon.params import BandParams
+    from triplon.model.params import BandParams
 
     try:
         check_point(

@@ -11,24 +11,22 @@ import yaml
 from projects import smk
 
 from triplon.config import config_errors
-from triplon.dos import fermi_level, fermi_line_quadrature
-from triplon.experiment import (
+from triplon.model.dos import fermi_level, fermi_line_quadrature
+from triplon.observables.fermi_line import fermi_line_eta2_range
+from triplon.pairing.bcs import gap_point
+from triplon.studies.experiment.catalogue import (
     PENALTY,
     QUANTITIES,
     ExperimentError,
-    FitSpec,
-    ModelCache,
     Observable,
     chi2_value,
-    fermi_line_eta2_range,
-    fit_dataset,
-    model_quantities,
     residuals,
-    run_fit,
     to_canonical,
     validate_experiments,
 )
-from triplon.gap import gap_point
+from triplon.studies.experiment.fit import FitSpec, run_fit
+from triplon.studies.experiment.model import ModelCache, model_quantities
+from triplon.studies.experiment.results import fit_dataset
 
 ROOT = Path(__file__).resolve().parents[1]
 SCHEMA = yaml.safe_load((ROOT / "workflow/schemas/config.schema.yaml").read_text())
@@ -125,7 +123,7 @@ def test_model_quantities_against_gap_summary():
 
 def test_gap_extremes_agree_with_the_spectrum_module():
     """Two independent routes to the Fermi-line gap extremes: this module and triplon.spectrum."""
-    from triplon.spectrum import spectrum_point
+    from triplon.observables.spectrum import spectrum_point
 
     point = {"n_c": 0.45, "lam": 0.3, "kappa": 1.2, "omega": 0.1}
     m = model_quantities(point)

@@ -3,9 +3,9 @@ import pytest
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
-from triplon.bands import band_energy, band_range, uniform_grid, van_hove_energies, xi
-from triplon.dos import filling_contour
-from triplon.fermi import (
+from triplon.model.bands import band_energy, band_range, uniform_grid, van_hove_energies, xi
+from triplon.model.dos import filling_contour
+from triplon.model.fermi import (
     TopologyError,
     fermi_contour,
     fermi_momentum,
@@ -14,7 +14,7 @@ from triplon.fermi import (
     find_pockets,
     mu_from_n_c,
 )
-from triplon.params import BANDS, BandParams, ParameterError
+from triplon.model.params import BANDS, BandParams, ParameterError
 
 MU_PAPER = -0.65
 
@@ -135,7 +135,7 @@ def test_filling_methods_agree_for_random_bands(t2, t3, eps, frac):
     ],
 )
 def test_fermi_lines_any_topology(params, band, mu, n_lines):
-    from triplon.fermi import fermi_lines
+    from triplon.model.fermi import fermi_lines
 
     if mu is None:  # the annulus case that the polar method refuses
         lo, hi = band_range(band, params)

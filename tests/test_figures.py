@@ -6,18 +6,44 @@ import numpy as np
 import pytest
 import xarray as xr
 
-from triplon import paper, plotting
-from triplon.caveats import KELVIN_PER_EV, critical_fillings
-from triplon.dos import fermi_level
-from triplon.params import BandParams
+from triplon.model.dos import fermi_level
+from triplon.model.params import BandParams
+from triplon.pairing.caveats import KELVIN_PER_EV, critical_fillings
+from triplon.plotting.paper import (
+    FIGURES,
+    fig2a_data,
+    fig2a_plot,
+    fig2b_data,
+    fig2b_plot,
+    fig3a_data,
+    fig3a_plot,
+    fig3b_data,
+    fig3b_plot,
+    fig4a_data,
+    fig4a_plot,
+    fig6_data,
+    fig6_plot,
+)
+from triplon.plotting.style import _style
+from triplon.plotting.sweeps import cell_edges, sweep_figure_data, sweep_figure_plot
+from triplon.studies.paper import (
+    CRITICAL_DELTA,
+    band_path_dataset,
+    dos_table,
+    fermi_surface_dataset,
+    gap_ratio_dataset,
+    gap_structure_dataset,
+    gap_temperature_dataset,
+    n_c_grid,
+)
 
 PARAMS = BandParams()
-DELTA = paper.CRITICAL_DELTA
+DELTA = CRITICAL_DELTA
 
 
 @pytest.fixture(scope="module")
 def plt():
-    return plotting._style()
+    return _style()
 
 
 @pytest.fixture(scope="module")
@@ -30,7 +56,7 @@ def lifshitz():
 @pytest.fixture(scope="module")
 def dos():
     """A small DOS table around the Lifshitz step and the van Hove peak of the beta band."""
-    return paper.dos_table(0.2, 0.3, 3, PARAMS, 24)
+    return dos_table(0.2, 0.3, 3, PARAMS, 24)
 
 
 def labelled(ax):
@@ -48,7 +74,7 @@ def legend_texts(ax_or_fig):
 
 
 def test_n_c_grid_holds_critical_fillings_and_both_sides(lifshitz):
-    grid, critical = paper.n_c_grid(0.1, 1.0, 91, PARAMS)
+    grid, critical = n_c_grid(0.1, 1.0, 91, PARAMS)
     assert np.all(np.diff(grid) > 0)
     uniform = np.round(np.linspace(0.1, 1.0, 91), 10)
     assert np.isin(uniform, grid).all()
@@ -76,7 +102,7 @@ def test_dos_table_documents_its_grid(dos):
 
 
 def test_fig3a_draws_the_lifshitz_step_vertical(dos, lifshitz, plt):
-    ds = plotting.fig3a_data(dos)
+    ds = fig3a_data(dos)
     n = ds.n_c.values
     i = int(np.searchsorted(n, lifshitz + DELTA / 2))  # first point above the step
     assert 0 < n[i] - lifshitz <= 1.01 * DELTA and 0 < lifshitz - n[i - 2] <= 1.01 * DELTA
@@ -85,7 +111,7 @@ def test_fig3a_draws_the_lifshitz_step_vertical(dos, lifshitz, plt):
     assert jump > 1.5  # a pocket appears: N_beta nearly doubles
     step = float(ds.dos_ratio[i] - ds.dos_ratio[i - 2])
     assert step == pytest.approx(jump, rel=1e-3)
-    fig = plotting.fig3a_plot(ds, plt)
+    fig = fig3a_plot(ds, plt)
     ax = fig.axes[0]
     (curve,) = [ln for ln in ax.get_lines() if ln.get_label() == r"$N_\beta/N_\alpha$"]
     x, y = np.asarray(curve.get_xdata()), np.asarray(curve.get_ydata())
@@ -105,9 +131,9 @@ def test_fig3a_draws_the_lifshitz_step_vertical(dos, lifshitz, plt):
 
 
 def test_fig4a_marks_critical_fillings(dos, plt):
-    ds = plotting.fig4a_data(dos)
+    ds = fig4a_data(dos)
     assert ds["n_c_critical"].size == 2
-    fig = plotting.fig4a_plot(ds, plt)
+    fig = fig4a_plot(ds, plt)
     texts = legend_texts(fig.axes[0])
     assert {r"$\alpha$", r"$\beta$"} <= set(texts) and sum("n_c=" in t for t in texts) == 2
     plt.close(fig)
@@ -118,12 +144,12 @@ def test_fig4a_marks_critical_fillings(dos, plt):
 
 @pytest.fixture(scope="module")
 def gap_structure():
-    return paper.gap_structure_dataset(PARAMS, 0.45, 0.5, 0.75, 0.3, theta_points=17)
+    return gap_structure_dataset(PARAMS, 0.45, 0.5, 0.75, 0.3, theta_points=17)
 
 
 @pytest.mark.parametrize("name", ["fig4b", "fig5"])
 def test_gap_figures_are_signed_s_pm_and_nothing_hides(name, gap_structure, plt):
-    _, build, draw = plotting.FIGURES[name]
+    _, build, draw = FIGURES[name]
     ds = build(gap_structure)
     for v in ds.data_vars:
         assert np.all(ds[v].sel(band="alpha") > 0) and np.all(ds[v].sel(band="beta") < 0)
@@ -148,8 +174,8 @@ def test_gap_figures_are_signed_s_pm_and_nothing_hides(name, gap_structure, plt)
 
 
 def test_fig3b_exact_curve_is_visible_on_eq18(plt):
-    ds = plotting.fig3b_data(paper.gap_ratio_dataset([0.3, 0.6], np.linspace(1, 5, 41)))
-    fig = plotting.fig3b_plot(ds, plt)
+    ds = fig3b_data(gap_ratio_dataset([0.3, 0.6], np.linspace(1, 5, 41)))
+    fig = fig3b_plot(ds, plt)
     ax = fig.axes[0]
     lines = labelled(ax)
     assert len(legend_texts(ax)) == len(lines) == 5
@@ -165,11 +191,11 @@ def test_fig3b_exact_curve_is_visible_on_eq18(plt):
 
 @pytest.fixture(scope="module")
 def gap_temperature():
-    return paper.gap_temperature_dataset(PARAMS, 0.45, 0.5, 0.75, 0.3, points=41)
+    return gap_temperature_dataset(PARAMS, 0.45, 0.5, 0.75, 0.3, points=41)
 
 
 def test_fig6_temperature_grid_resolves_the_gap_near_tc(gap_temperature):
-    ds = plotting.fig6_data(gap_temperature)
+    ds = fig6_data(gap_temperature)
     tc = ds.attrs["Tc"]
     T = ds["T"].values
     g = ds.gap.sel(band="alpha").values
@@ -188,8 +214,8 @@ def test_fig6_temperature_grid_resolves_the_gap_near_tc(gap_temperature):
 
 
 def test_fig6_shows_kelvin_and_marks_tc(gap_temperature, plt):
-    ds = plotting.fig6_data(gap_temperature)
-    fig = plotting.fig6_plot(ds, plt)
+    ds = fig6_data(gap_temperature)
+    fig = fig6_plot(ds, plt)
     ax = fig.axes[0]
     assert "(K)" in ax.get_xlabel() and "meV" in ax.get_ylabel()
     tc_k = ds.attrs["Tc"] * KELVIN_PER_EV
@@ -207,14 +233,14 @@ def test_fig6_shows_kelvin_and_marks_tc(gap_temperature, plt):
 
 
 def test_fig2_labels_high_symmetry_points_and_fermi_level(plt):
-    bands = paper.band_path_dataset(PARAMS, -0.65, 10)
-    fig = plotting.fig2a_plot(plotting.fig2a_data(bands), plt)
+    bands = band_path_dataset(PARAMS, -0.65, 10)
+    fig = fig2a_plot(fig2a_data(bands), plt)
     ax = fig.axes[0]
     assert [t.get_text() for t in ax.get_xticklabels()] == [r"$\Gamma$", "X", "M", r"$\Gamma$"]
     assert any("E_F" in t for t in legend_texts(ax)) and "0.65" in ax.get_title(loc="left")
     plt.close(fig)
-    fs = paper.fermi_surface_dataset(PARAMS, -0.65, 37)
-    fig = plotting.fig2b_plot(plotting.fig2b_data(fs), plt)
+    fs = fermi_surface_dataset(PARAMS, -0.65, 37)
+    fig = fig2b_plot(fig2b_data(fs), plt)
     ax = fig.axes[0]
     assert {r"$\Gamma$", "X", "M"} <= {t.get_text() for t in ax.texts}
     assert "0.65" in ax.get_title(loc="left")
@@ -257,8 +283,8 @@ FIG = {"x": "n_c", "y": "lam", "facet": "kappa", "kind": "heatmap"}
 def test_sweep_heatmap_spans_the_data_range_and_explains_every_overlay(quantity, plt):
     pd = synthetic_phase_diagram()
     fig = {**FIG, "name": quantity, "quantity": quantity}
-    ds = plotting.sweep_figure_data(pd, fig, "stm", {"n_c": 0.45, "lam": 0.45})
-    f = plotting.sweep_figure_plot(ds, fig, plt)
+    ds = sweep_figure_data(pd, fig, "stm", {"n_c": 0.45, "lam": 0.45})
+    f = sweep_figure_plot(ds, fig, plt)
     panels = [ax for ax in f.axes if ax.get_label() != "<colorbar>"][:2]
     for ax in panels:
         (mesh,) = ax.collections[:1]
@@ -288,7 +314,7 @@ def test_sweep_heatmap_spans_the_data_range_and_explains_every_overlay(quantity,
 def test_leading_channel_map_is_categorical(leads_d, plt):
     pd = synthetic_phase_diagram(leads_d)
     fig = {**FIG, "name": "d_wave_leads", "quantity": "d_wave_leads"}
-    f = plotting.sweep_figure_plot(plotting.sweep_figure_data(pd, fig, None, None), fig, plt)
+    f = sweep_figure_plot(sweep_figure_data(pd, fig, None, None), fig, plt)
     assert len(f.axes) == 2  # no colour bar
     texts = legend_texts(f)
     assert r"s$\pm$ leads" in texts and "d leads" in texts
@@ -304,6 +330,6 @@ def test_leading_channel_map_is_categorical(leads_d, plt):
 
 
 def test_cell_edges_are_clipped_to_the_data():
-    np.testing.assert_allclose(plotting.cell_edges([0, 0.5, 0.75, 1.0]), [0, 0.25, 0.625, 0.875, 1.0])
-    e = plotting.cell_edges(np.geomspace(1, 100, 3))
+    np.testing.assert_allclose(cell_edges([0, 0.5, 0.75, 1.0]), [0, 0.25, 0.625, 0.875, 1.0])
+    e = cell_edges(np.geomspace(1, 100, 3))
     assert e[0] == 1 and e[-1] == 100 and np.all(np.diff(e) > 0)

@@ -7,25 +7,27 @@ import numpy as np
 import pytest
 from scipy.integrate import quad
 
-from triplon.dos import fermi_level, flat_shell
-from triplon.gap import (
+from triplon.model.dos import fermi_level, flat_shell
+from triplon.model.params import BANDS, BandParams
+from triplon.pairing.analytic import (
     BCS_RATIO,
     GapWarning,
     V_from_lam,
-    d_wave_eigenvalue,
     gap_eq16,
-    gap_point,
     gap_ratio_eq18,
     gap_ratio_weak,
+    solve_eq17,
+)
+from triplon.pairing.bcs import (
+    d_wave_eigenvalue,
+    gap_point,
     gap_vs_temperature,
     prepare_shells,
     s_wave_eigenvalue,
-    solve_eq17,
     solve_full,
     tc_d_wave,
     tc_s_wave,
 )
-from triplon.params import BANDS, BandParams
 
 # ------------------------------------------------------------------ Eq. 17/18
 
@@ -296,8 +298,8 @@ def test_side_by_side_summary_fields():
 @pytest.mark.parametrize("points", [32, 33, 34, 60, 61])
 def test_temperature_grids_converge_everywhere(points):
     """hybr can stop at a residual of a few ulps with 'not making good progress': still a solution."""
-    from triplon.paper import gap_temperature_dataset
-    from triplon.params import BandParams
+    from triplon.model.params import BandParams
+    from triplon.studies.paper import gap_temperature_dataset
 
     ds = gap_temperature_dataset(BandParams(), 0.45, 0.5, 0.75, 0.3, points=points)
     assert not np.isnan(ds["gap"].values).any()
@@ -305,7 +307,7 @@ def test_temperature_grids_converge_everywhere(points):
 
 def test_underflowing_eq17_guess_starts_at_the_floor():
     """lambda = 0.02 with kappa = 10: the Eq. 17 guess underflows, the full problem is still solved."""
-    from triplon.gap import _s_wave_map
+    from triplon.pairing.bcs import _s_wave_map
 
     fl = fermi_level(n_c=0.45)
     shells = prepare_shells(fl.mu, 0.3)

@@ -16,7 +16,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from triplon import cli
-from triplon.caveats import FLAGS, critical_fillings
+from triplon.pairing.caveats import FLAGS, critical_fillings
 
 
 def call(capsys, *args):
@@ -163,12 +163,12 @@ def test_unresolvable_point_is_a_flagged_result(capsys, args, status):
 
 
 def test_solver_failure_is_exit_1_with_one_line(capsys, monkeypatch):
-    import triplon.gap
+    import triplon.pairing.bcs
 
     def broken(**kw):
         raise ZeroDivisionError("float division by zero")
 
-    monkeypatch.setattr(triplon.gap, "gap_point", broken)
+    monkeypatch.setattr(triplon.pairing.bcs, "gap_point", broken)
     code, out, err = call(capsys, "gap")
     assert code == 1 and out == "" and len(err.splitlines()) == 1
     assert err.startswith("triplon: internal error: the gap solver failed at n_c = 0.45")
@@ -176,12 +176,12 @@ def test_solver_failure_is_exit_1_with_one_line(capsys, monkeypatch):
 
 
 def test_unforeseen_bug_is_exit_1_with_one_line(capsys, monkeypatch):
-    import triplon.dos
+    import triplon.model.dos
 
     def broken(**kw):
         raise KeyError("boom")
 
-    monkeypatch.setattr(triplon.dos, "fermi_level", broken)
+    monkeypatch.setattr(triplon.model.dos, "fermi_level", broken)
     code, out, err = call(capsys, "bands", "--n-c", "0.4")
     assert code == 1 and out == "" and err == "triplon: internal error: KeyError: 'boom'\n"
 
@@ -222,7 +222,8 @@ def test_near_van_hove_caveat(capsys):
 
 
 def triplon_file(path, params=None, **attrs):
-    from triplon.dataset import to_netcdf, with_provenance
+    from triplon.data.netcdf import to_netcdf
+    from triplon.data.provenance import with_provenance
 
     ds = with_provenance(
         xr.Dataset({"b": ("x", [2.0], {"units": "eV", "long_name": "b"})}), "T", params or {"lam": 0.5}

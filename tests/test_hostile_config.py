@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 from projects import local_snakemake_env
 
 from triplon.config import config_errors, config_file_errors, yaml_text_errors
-from triplon.sweep import axis_values, validate_sweep
+from triplon.studies.sweeps.grid import axis_values, validate_sweep
 
 ROOT = Path(__file__).resolve().parents[1]
 SCHEMA = yaml.safe_load((ROOT / "workflow/schemas/config.schema.yaml").read_text())

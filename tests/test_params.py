@@ -2,7 +2,7 @@ import math
 
 import pytest
 
-from triplon.params import BandParams, MicroParams, ParameterError
+from triplon.model.params import BandParams, MicroParams, ParameterError
 
 
 def test_paper_band_set_is_default():

@@ -16,7 +16,7 @@ import pytest
 import xarray as xr
 from projects import SNAKEMAKE, make_project, tiny, user_env, wide_sweep
 
-from triplon.sweep_plan import chunk_resources, plan_sweep
+from triplon.studies.sweeps.plan import chunk_resources, plan_sweep
 
 ROOT = Path(__file__).resolve().parents[1]
 CLUSTER = ROOT / "tests/slurm/cluster.sh"

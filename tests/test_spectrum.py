@@ -12,20 +12,15 @@ import numpy as np
 import pytest
 from scipy.integrate import quad
 
-from triplon._conic import fermi_line_nodes
-from triplon.bands import quadratic_coefficients
-from triplon.bands import xi as xi_band
-from triplon.dos import dos_moments, fermi_level
-from triplon.spectrum import (
+from triplon.model.bands import quadratic_coefficients
+from triplon.model.bands import xi as xi_band
+from triplon.model.contour import fermi_line_nodes
+from triplon.model.dos import dos_moments, fermi_level
+from triplon.observables.fermi_line import flat_band_data, gap_distribution, gap_extremes, prepare_band
+from triplon.observables.spectrum import spectrum_dataset, spectrum_from_gaps, spectrum_point
+from triplon.observables.tunneling import (
     find_coherence_peaks,
-    flat_band_data,
-    gap_distribution,
-    gap_extremes,
-    prepare_band,
     quasiparticle_dos,
-    spectrum_dataset,
-    spectrum_from_gaps,
-    spectrum_point,
     thermal_kernel,
     tunneling_conductance,
 )
@@ -347,7 +342,7 @@ def test_matrix_element_and_weights(paper):
 
 def test_eq16_model_and_normal_state_above_tc():
     r = spectrum_point(gap_model="eq16", gamma=1e-3, points=201)
-    from triplon.gap import solve_eq17
+    from triplon.pairing.analytic import solve_eq17
 
     fl = fermi_level(n_c=0.45)
     e17 = solve_eq17(fl.dos["beta"] / fl.dos["alpha"], 0.5, 0.3)

@@ -8,30 +8,13 @@ import numpy as np
 import pytest
 import xarray as xr
 
-from triplon.gap import gap_point
-from triplon.params import BandParams, MicroParams
-from triplon.sweep import (
-    axis_values,
-    band_key,
-    compute_chunk,
-    point_key,
-    resolve_point,
-    sweep_points,
-    validate_sweep,
-)
-from triplon.sweep_plan import (
-    GatherError,
-    ManifestError,
-    PointStore,
-    chunk_resources,
-    gather_sweep,
-    plan_sweep,
-    point_keys,
-    read_manifest,
-    run_chunk,
-    runs,
-    storage_chunks,
-)
+from triplon.model.params import BandParams, MicroParams
+from triplon.pairing.bcs import gap_point
+from triplon.studies.sweeps.gather import GatherError, gather_sweep, storage_chunks
+from triplon.studies.sweeps.grid import axis_values, resolve_point, sweep_points, validate_sweep
+from triplon.studies.sweeps.plan import chunk_resources, plan_sweep, point_keys, runs
+from triplon.studies.sweeps.points import band_key, compute_chunk, point_key
+from triplon.studies.sweeps.store import ManifestError, PointStore, read_manifest, run_chunk
 
 NUMERICS = {"quadrature_nodes": 24, "shell": {}}
 SPEC = {

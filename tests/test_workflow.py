@@ -22,7 +22,7 @@ from projects import (
     tiny,
 )
 
-from triplon.dos import fermi_level
+from triplon.model.dos import fermi_level
 
 GLOBAL_ATTRS = ["title", "source", "history", "references", "config_sha256"]
 

@@ -27,12 +27,14 @@ import numpy as np
 import xarray as xr
 
 import triplon
-from triplon.bands import bands_on_path, eta
-from triplon.dos import fermi_level
-from triplon.fermi import fermi_contour, find_pockets
-from triplon.gap import gap_point
-from triplon.spectrum import spectrum_point
-from triplon.sweep_plan import gather_sweep, plan_sweep, run_chunk
+from triplon.model.bands import bands_on_path, eta
+from triplon.model.dos import fermi_level
+from triplon.model.fermi import fermi_contour, find_pockets
+from triplon.observables.spectrum import spectrum_point
+from triplon.pairing.bcs import gap_point
+from triplon.studies.sweeps.gather import gather_sweep
+from triplon.studies.sweeps.plan import plan_sweep
+from triplon.studies.sweeps.store import run_chunk
 
 params = triplon.BandParams()
 fl = fermi_level(n_c=0.45, params=params)

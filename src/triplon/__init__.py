@@ -18,7 +18,7 @@ submodules, imported explicitly (``from triplon.dos import fermi_level``):
 
 from importlib.metadata import PackageNotFoundError, version
 
-from triplon.params import BANDS, BandParams, MicroParams
+from triplon.model.params import BANDS, BandParams, MicroParams
 
 
 def _installed_version() -> str:

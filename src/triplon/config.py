@@ -267,7 +267,7 @@ def _paper_point_errors(config: dict, solve: bool = True) -> list[str]:
 
     With ``solve`` the point is also computed (:func:`_paper_point_status`).
     """
-    from triplon.params import BANDS, BandParams, ParameterError
+    from triplon.model.params import BANDS, BandParams, ParameterError
 
     g = config["paper"]["gap_structure"]
     eps_min = config["numerics"].get("shell", {}).get("eps_min", 1e-8)
@@ -281,7 +281,7 @@ def _paper_point_errors(config: dict, solve: bool = True) -> list[str]:
             "raise lambda or lower eps_min (rule: resolvable gap)"
         )
     try:
-        from triplon.fermi import find_pockets, mu_from_n_c
+        from triplon.model.fermi import find_pockets, mu_from_n_c
 
         params = BandParams(**config["model"])
         mu0 = config["paper"]["mu"]
@@ -339,8 +339,8 @@ def _paper_point_status(model, shell, n_c, lam, kappa, omega, temperature_points
     """
     import warnings
 
-    from triplon.paper import gap_structure_dataset, gap_temperature_dataset
-    from triplon.params import BandParams
+    from triplon.model.params import BandParams
+    from triplon.studies.paper import gap_structure_dataset, gap_temperature_dataset
 
     params, numerics = BandParams(**dict(model)), dict(shell)
     try:
@@ -354,7 +354,7 @@ def _paper_point_status(model, shell, n_c, lam, kappa, omega, temperature_points
 
 
 def _model_errors(config: dict) -> list[str]:
-    from triplon.params import BandParams, ParameterError
+    from triplon.model.params import BandParams, ParameterError
 
     try:
         BandParams(**config["model"])
@@ -388,13 +388,13 @@ def config_errors(config, schema: dict) -> list[str]:
     sweep_errors = []
     sweeps = config.get("sweeps")
     if isinstance(sweeps, dict):
-        from triplon.sweep import validate_sweep
+        from triplon.studies.sweeps.grid import validate_sweep
 
         for name, spec in sweeps.items():
             for e in validate_sweep(name, spec):
                 where, _, text = e.partition(": ")
                 sweep_errors.append(f"config key '{where}': {text}")
-    from triplon.experiment import validate_experiments
+    from triplon.studies.experiment.catalogue import validate_experiments
 
     errors += validate_experiments(config)
     if not errors:  # the paper's point is solved only when everything else holds

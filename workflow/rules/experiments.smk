@@ -1,4 +1,5 @@
-from triplon.experiment import fit_experiments, fit_figure_names
+from triplon.studies.experiment.fit import fit_experiments
+from triplon.studies.experiment.results import fit_figure_names
 
 # figures of each fit (a fit of fillings only has no gap figures)
 EXPERIMENT_FIGURES = {

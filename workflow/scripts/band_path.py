@@ -4,9 +4,9 @@ import sys
 
 sys.stderr = open(snakemake.log[0], "w")  # noqa: F821, SIM115 (the rule's log)
 
-from triplon.dataset import to_netcdf
-from triplon.paper import band_path_dataset
-from triplon.params import BandParams
+from triplon.data.netcdf import to_netcdf
+from triplon.model.params import BandParams
+from triplon.studies.paper import band_path_dataset
 
 p = snakemake.params  # noqa: F821 (injected by Snakemake)
 to_netcdf(band_path_dataset(BandParams(**p.model), p.mu), snakemake.output[0], rule=snakemake.rule)  # noqa: F821

@@ -8,9 +8,9 @@ import sys
 
 sys.stderr = open(snakemake.log[0], "w")  # noqa: F821, SIM115 (the rule's log)
 
-from triplon.dataset import to_netcdf
-from triplon.paper import dos_table
-from triplon.params import BandParams
+from triplon.data.netcdf import to_netcdf
+from triplon.model.params import BandParams
+from triplon.studies.paper import dos_table
 
 p = snakemake.params  # noqa: F821
 g = p.grid

@@ -4,8 +4,8 @@ import sys
 
 sys.stderr = open(snakemake.log[0], "w")  # noqa: F821, SIM115 (the rule's log)
 
-from triplon.dataset import load_checked, to_netcdf
-from triplon.plot_experiment import render_experiment_figure
+from triplon.data.netcdf import load_checked, to_netcdf
+from triplon.plotting.experiment import render_experiment_figure
 
 sm = snakemake  # noqa: F821
 fit = load_checked(sm.input[0])

@@ -4,8 +4,9 @@ import sys
 
 sys.stderr = open(snakemake.log[0], "w")  # noqa: F821, SIM115 (the rule's log)
 
-from triplon.dataset import to_netcdf
-from triplon.experiment import FitSpec, fit_dataset, run_fit
+from triplon.data.netcdf import to_netcdf
+from triplon.studies.experiment.fit import FitSpec, run_fit
+from triplon.studies.experiment.results import fit_dataset
 
 sm = snakemake  # noqa: F821
 name, spec = sm.wildcards.fit, dict(sm.params.spec)

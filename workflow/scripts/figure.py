@@ -4,8 +4,8 @@ import sys
 
 sys.stderr = open(snakemake.log[0], "w")  # noqa: F821, SIM115 (the rule's log)
 
-from triplon.dataset import load_checked, to_netcdf
-from triplon.plotting import render
+from triplon.data.netcdf import load_checked, to_netcdf
+from triplon.plotting.paper import render
 
 sm = snakemake  # noqa: F821
 upstream = [load_checked(path) for path in sm.input]

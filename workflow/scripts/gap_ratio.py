@@ -6,8 +6,8 @@ sys.stderr = open(snakemake.log[0], "w")  # noqa: F821, SIM115 (the rule's log)
 
 import numpy as np
 
-from triplon.dataset import to_netcdf
-from triplon.paper import gap_ratio_dataset
+from triplon.data.netcdf import to_netcdf
+from triplon.studies.paper import gap_ratio_dataset
 
 p = snakemake.params  # noqa: F821
 r = p.fig3b["r"]

@@ -4,9 +4,9 @@ import sys
 
 sys.stderr = open(snakemake.log[0], "w")  # noqa: F821, SIM115 (the rule's log)
 
-from triplon.dataset import to_netcdf
-from triplon.paper import gap_structure_dataset
-from triplon.params import BandParams
+from triplon.data.netcdf import to_netcdf
+from triplon.model.params import BandParams
+from triplon.studies.paper import gap_structure_dataset
 
 p = snakemake.params  # noqa: F821
 g = p.point

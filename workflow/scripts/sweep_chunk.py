@@ -10,7 +10,8 @@ def main(sm):
     import sys
 
     sys.stderr = open(sm.log[0], "w")  # noqa: SIM115 (the rule's log)
-    from triplon.sweep_plan import plan_sweep, run_chunk
+    from triplon.studies.sweeps.plan import plan_sweep
+    from triplon.studies.sweeps.store import run_chunk
 
     print(
         f"threads {sm.threads}; CPUs usable by this process {len(os.sched_getaffinity(0))}; "

@@ -4,8 +4,8 @@ import sys
 
 sys.stderr = open(snakemake.log[0], "w")  # noqa: F821, SIM115 (the rule's log)
 
-from triplon.dataset import load_checked, to_netcdf
-from triplon.plotting import render_sweep_figure
+from triplon.data.netcdf import load_checked, to_netcdf
+from triplon.plotting.sweeps import render_sweep_figure
 
 sm = snakemake  # noqa: F821
 pd = load_checked(sm.input[0])

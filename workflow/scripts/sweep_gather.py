@@ -5,7 +5,8 @@ from pathlib import Path
 
 sys.stderr = open(snakemake.log[0], "w")  # noqa: F821, SIM115 (the rule's log)
 
-from triplon.sweep_plan import GatherError, gather_sweep, plan_sweep
+from triplon.studies.sweeps.gather import GatherError, gather_sweep
+from triplon.studies.sweeps.plan import plan_sweep
 
 sm = snakemake  # noqa: F821
 spec, numerics = dict(sm.params.spec), dict(sm.params.numerics)

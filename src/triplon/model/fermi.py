@@ -19,9 +19,9 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.optimize import brentq
 
-from triplon._conic import occupied_fraction
-from triplon.bands import HIGH_SYMMETRY_POINTS, band_range, grad_xi, quadratic_coefficients, xi
-from triplon.params import BANDS, BandParams, ParameterError
+from triplon.model.bands import HIGH_SYMMETRY_POINTS, band_range, grad_xi, quadratic_coefficients, xi
+from triplon.model.contour import occupied_fraction
+from triplon.model.params import BANDS, BandParams, ParameterError
 
 N_C_MIN, N_C_MAX = 0.0, 2.0
 """Open range of the achievable conduction-electron density per Ni."""
@@ -278,7 +278,7 @@ def fermi_lines(band: str, mu: float, params: BandParams | None = None, nk: int 
     """
     import contourpy
 
-    from triplon.bands import grad_xi
+    from triplon.model.bands import grad_xi
 
     k = np.linspace(-np.pi, np.pi, int(nk) + 1)
     kx, ky = np.meshgrid(k, k, indexing="xy")
@@ -298,16 +298,14 @@ def fermi_lines(band: str, mu: float, params: BandParams | None = None, nk: int 
 
 
 __all__ = [
-    "N_C_MAX",
-    "N_C_MIN",
-    "Pocket",
     "TopologyError",
-    "fermi_contour",
-    "fermi_lines",
-    "fermi_momentum",
     "filling",
     "fillings",
-    "find_pockets",
     "mu_from_n_c",
+    "Pocket",
+    "find_pockets",
+    "fermi_momentum",
+    "fermi_contour",
     "pocket_integrals",
+    "fermi_lines",
 ]

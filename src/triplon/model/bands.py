@@ -20,7 +20,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from triplon.params import BANDS, BandParams
+from triplon.model.params import BANDS, BandParams
 
 HIGH_SYMMETRY_POINTS = {
     "Gamma": (0.0, 0.0),
@@ -258,20 +258,20 @@ def van_hove_energies(band: str, params: BandParams | None = None) -> np.ndarray
 
 __all__ = [
     "HIGH_SYMMETRY_POINTS",
-    "KPath",
-    "Quadratic",
-    "band_energy",
-    "band_range",
-    "bands_on_path",
-    "eta",
     "gamma1",
     "gamma2",
     "gamma3",
-    "grad_xi",
-    "high_symmetry_path",
-    "quadratic_coefficients",
-    "uniform_grid",
-    "van_hove_energies",
+    "eta",
+    "band_energy",
     "xi",
+    "grad_xi",
+    "uniform_grid",
     "xi_on_grid",
+    "KPath",
+    "high_symmetry_path",
+    "bands_on_path",
+    "Quadratic",
+    "quadratic_coefficients",
+    "band_range",
+    "van_hove_energies",
 ]

@@ -26,10 +26,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from triplon._conic import fermi_line_nodes
-from triplon.bands import band_energy, band_range, eta, quadratic_coefficients, uniform_grid
-from triplon.fermi import filling, find_pockets, mu_from_n_c, pocket_integrals
-from triplon.params import BANDS, BandParams
+from triplon.model.bands import band_energy, band_range, eta, quadratic_coefficients, uniform_grid
+from triplon.model.contour import fermi_line_nodes
+from triplon.model.fermi import filling, find_pockets, mu_from_n_c, pocket_integrals
+from triplon.model.params import BANDS, BandParams
 
 DEFAULT_NODES = 24
 """Gauss nodes per smooth piece used by :func:`dos_moments` (converged to ~1e-10 or better)."""
@@ -219,24 +219,6 @@ def dos_moments_triangles(
             fend = np.where(lower, f12, f23)
             res[i] += np.sum(g * 0.5 * (f13 + fend))
     return res
-
-
-__all__ = [
-    "DEFAULT_NODES",
-    "FermiLevel",
-    "ShellQuadrature",
-    "dos_moments",
-    "dos_moments_contour",
-    "dos_moments_smeared",
-    "dos_moments_triangles",
-    "fermi_level",
-    "fermi_line_quadrature",
-    "filling_contour",
-    "flat_shell",
-    "gauss_rule_of_measure",
-    "graded_gauss",
-    "shell_quadrature",
-]
 
 
 # ------------------------------------------------------- shell quadrature
@@ -461,3 +443,21 @@ def flat_shell(
         fermi_moments=mom[:, 0].copy(),
         fermi_eta2_max=float(u.max()),
     )
+
+
+__all__ = [
+    "DEFAULT_NODES",
+    "fermi_line_quadrature",
+    "dos_moments",
+    "FermiLevel",
+    "fermi_level",
+    "dos_moments_contour",
+    "filling_contour",
+    "dos_moments_smeared",
+    "dos_moments_triangles",
+    "graded_gauss",
+    "gauss_rule_of_measure",
+    "ShellQuadrature",
+    "shell_quadrature",
+    "flat_shell",
+]

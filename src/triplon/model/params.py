@@ -200,9 +200,4 @@ class MicroParams:
         return asdict(self)
 
 
-__all__ = [
-    "BANDS",
-    "BandParams",
-    "MicroParams",
-    "ParameterError",
-]
+__all__ = ["BANDS", "ParameterError", "BandParams", "MicroParams"]

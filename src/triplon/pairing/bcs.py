@@ -32,120 +32,15 @@ from dataclasses import asdict, dataclass, field
 import numpy as np
 from scipy.optimize import brentq, root
 
-from triplon.params import BANDS
-
-BCS_RATIO = 2 * math.pi * math.exp(-0.5772156649015329)
-"""Weak-coupling BCS value of 2 Delta / T_c = 2 pi e^(-gamma_E) = 3.5278."""
-
-
-class GapWarning(UserWarning):
-    """A gap solution that is not converged or lies below the resolution."""
-
-
-# ------------------------------------------------------------- Eqs. 16–18
-
-
-def lam_from_V(V: float, dos_alpha: float, dos_beta: float) -> float:
-    """lambda = V sqrt(N_alpha N_beta) (below Eq. 18)."""
-    return V * math.sqrt(dos_alpha * dos_beta)
-
-
-def V_from_lam(lam: float, dos_alpha: float, dos_beta: float) -> float:
-    """V = lambda / sqrt(N_alpha N_beta) (eV)."""
-    return lam / math.sqrt(dos_alpha * dos_beta)
-
-
-def gap_ratio_weak(dos_ratio):
-    """lambda -> 0 limit of Eq. 18: Delta_alpha/Delta_beta = sqrt(N_beta/N_alpha)."""
-    return np.sqrt(dos_ratio)
-
-
-def gap_ratio_eq18(dos_ratio, lam):
-    """Eq. 18: Delta_alpha/Delta_beta ≈ (N_beta/N_alpha)^(1/(2 - lambda)).
-
-    The expansion is meaningless for lambda >= 2 (the exponent diverges at 2):
-    NaN there, reported as a caveat by :func:`gap_summary`.
-    """
-    lam = np.asarray(lam, dtype=float)
-    with np.errstate(divide="ignore", over="ignore", invalid="ignore"):
-        out = np.power(dos_ratio, 1.0 / (2.0 - lam))
-    out = np.where(lam < 2.0 - 1e-9, out, np.nan)  # also the rounding of lambda = 2
-    return out if out.ndim else float(out)
-
-
-@dataclass(frozen=True)
-class Eq17Solution:
-    """Exact solution of the coupled Eq. 17 (diagonal gaps, eV).
-
-    ``ratio`` depends on N_beta/N_alpha and lambda only: Omega drops out of it
-    and only sets the scale ``gap`` = sqrt(Delta_alpha Delta_beta) = 2 Omega e^(-l).
-    ``validity`` = lambda ln(Delta_alpha/Delta_beta); Eq. 18 holds while it is < 2.
-    """
-
-    gap_alpha: float
-    gap_beta: float
-    ratio: float
-    gap: float
-    validity: float
-
-
-def solve_eq17(dos_ratio: float, lam: float, omega: float = 1.0) -> Eq17Solution:
-    """Solve Eq. 17, Delta_alpha = V N_beta Delta_beta ln(2 Omega/Delta_beta) and
-    alpha <-> beta, exactly.
-
-    With y = ln(Delta_alpha/Delta_beta)/2 and l = ln(2 Omega/Delta), Delta =
-    sqrt(Delta_alpha Delta_beta), the product of the two equations gives
-    l^2 = 1/lambda^2 + y^2 and their ratio y = ln(r)/4 + ln((l + y)/(l - y))/4,
-    r = N_beta/N_alpha: one equation in y, independent of Omega.
-
-    Parameters
-    ----------
-    dos_ratio : float
-        r = N_beta / N_alpha (> 0).
-    lam : float
-        lambda = V sqrt(N_alpha N_beta) (> 0).
-    omega : float
-        Cutoff Omega (eV), sets the absolute scale only.
-    """
-    if not (dos_ratio > 0 and lam > 0 and omega > 0):
-        raise ValueError(f"need dos_ratio, lam, omega > 0; got {dos_ratio}, {lam}, {omega}")
-
-    def ell(y):
-        return math.sqrt(1.0 / lam**2 + y * y)
-
-    def g(y):
-        l_ = ell(y)
-        return y - 0.25 * math.log(dos_ratio) - 0.25 * math.log((l_ + y) / (l_ - y))
-
-    y0 = 0.25 * math.log(dos_ratio)
-    # g(y0) has the sign of -y0 (or is 0); march outwards to bracket the root
-    if g(y0) == 0.0:
-        y = y0
-    else:
-        step = math.copysign(max(abs(y0), 0.1), y0 if y0 != 0 else 1.0)
-        lo, hi = y0, y0 + step
-        while g(lo) * g(hi) > 0:
-            lo, hi = hi, hi + step
-            step *= 2
-        y = brentq(g, min(lo, hi), max(lo, hi), xtol=1e-15, rtol=1e-15)
-    l_ = ell(y)
-    gap = 2.0 * omega * math.exp(-l_)
-    return Eq17Solution(
-        gap_alpha=gap * math.exp(y),
-        gap_beta=gap * math.exp(-y),
-        ratio=math.exp(2 * y),
-        gap=gap,
-        validity=lam * 2 * y,
-    )
-
-
-def gap_eq16(eta2, gap_diag: float, dos_eta2_other: float, dos_other: float, kappa2: float):
-    """Eq. 16: Delta_b(k) = Delta_b [1 + (Ñ_other/N_other) kappa^2 eta_k^2].
-
-    The anisotropy of one band is set by the *other* band's Ñ/N (interband pairing).
-    """
-    return gap_diag * (1.0 + (dos_eta2_other / dos_other) * kappa2 * np.asarray(eta2))
-
+from triplon.model.params import BANDS
+from triplon.pairing.analytic import (
+    GapWarning,
+    V_from_lam,
+    gap_ratio_eq18,
+    gap_ratio_weak,
+    lam_from_V,
+    solve_eq17,
+)
 
 # ------------------------------------------------------- full solution
 
@@ -542,7 +437,7 @@ def gap_summary(shells, fermi, V, kappa_a, kappa_b=None, T=0.0) -> GapSummary:
 
 def prepare_shells(mu: float, omega: float, params=None, **numerics) -> dict:
     """Shell quadratures of both bands at mu (the band-structure-dependent part)."""
-    from triplon.dos import shell_quadrature
+    from triplon.model.dos import shell_quadrature
 
     return {b: shell_quadrature(b, mu, omega, params, **numerics) for b in BANDS}
 
@@ -602,7 +497,7 @@ def gap_point(
 
     kappa alone means kappa_a = kappa_b = kappa; kappa_a alone means kappa_b = kappa_a.
     """
-    from triplon.dos import fermi_level
+    from triplon.model.dos import fermi_level
 
     kappa_a, kappa_b = resolve_kappas(kappa, kappa_a, kappa_b)
     if not (omega > 0 and math.isfinite(omega)):
@@ -620,28 +515,19 @@ def gap_point(
 
 
 __all__ = [
-    "BCS_RATIO",
-    "Eq17Solution",
     "FullSolution",
-    "GapSummary",
-    "GapWarning",
-    "V_from_lam",
-    "critical_temperature",
-    "d_wave_eigenvalue",
-    "gap_eq16",
-    "gap_point",
-    "gap_ratio_eq18",
-    "gap_ratio_weak",
-    "gap_summary",
-    "gap_vs_temperature",
-    "lam_from_V",
-    "prepare_shells",
     "resolution_floor",
+    "solve_full",
+    "s_wave_eigenvalue",
+    "d_wave_eigenvalue",
+    "critical_temperature",
+    "tc_s_wave",
+    "tc_d_wave",
+    "gap_vs_temperature",
+    "GapSummary",
+    "gap_summary",
+    "prepare_shells",
     "resolve_V",
     "resolve_kappas",
-    "s_wave_eigenvalue",
-    "solve_eq17",
-    "solve_full",
-    "tc_d_wave",
-    "tc_s_wave",
+    "gap_point",
 ]

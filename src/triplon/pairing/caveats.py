@@ -22,7 +22,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from triplon.params import BANDS, BandParams
+from triplon.model.params import BANDS, BandParams
 
 KELVIN_PER_EV = 1.0 / 8.617333262e-5
 """1 eV / k_B in kelvin (k_B = 8.617333262e-5 eV/K, CODATA 2018)."""
@@ -167,8 +167,8 @@ def critical_fillings(params: BandParams | None = None, n: int = 24) -> tuple[Cr
     logarithmically). Critical energies equal to 1e-12 eV are merged. Sorted by n_c.
     Cached per band set (the search costs ~0.4 s; BandParams is frozen).
     """
-    from triplon.bands import quadratic_coefficients
-    from triplon.fermi import fillings
+    from triplon.model.bands import quadratic_coefficients
+    from triplon.model.fermi import fillings
 
     params = params or BandParams()
     out = []
@@ -194,15 +194,15 @@ def van_hove_distance(n_c: float, params: BandParams | None = None) -> float:
 
 
 __all__ = [
-    "EQ18_VALIDITY",
-    "FLAGS",
     "KELVIN_PER_EV",
     "TC_PLAUSIBLE_K",
     "VAN_HOVE_WINDOW",
-    "CriticalFilling",
-    "critical_fillings",
-    "describe",
+    "EQ18_VALIDITY",
+    "FLAGS",
     "flag_attrs",
     "point_flags",
+    "describe",
+    "CriticalFilling",
+    "critical_fillings",
     "van_hove_distance",
 ]

@@ -1,294 +1,29 @@
-"""Command-line interface: ``triplon bands``, ``gap``, ``spectrum`` and ``provenance``.
-
-Exit status and messages:
-
-* 0 -- a result was printed. A point whose gap cannot be resolved or whose
-  solver did not converge is a result: it is printed with ``converged: false``
-  and the reason (``status``).
-* 2 -- bad input (unknown option, not a number, a value outside its physical
-  range, a file that is not a triplon NetCDF file): exactly one line
-  ``triplon: error: ...`` on stderr naming the option and the allowed range.
-* 1 -- an internal failure: exactly one line ``triplon: internal error: ...``.
-
-Nothing else is written to stderr (numerical warnings are captured; their
-content reaches the output through the convergence flags). ``--json`` output is
-strict RFC 8259 JSON: non-finite numbers are written as ``null``.
-"""
+"""The subcommands of ``triplon``: bands, gap, spectrum and provenance."""
 
 from __future__ import annotations
 
 import argparse
 import json
 import math
-import sys
-import warnings
 
-from triplon.params import BANDS, BandParams, ParameterError
-from triplon.sweep import PARAMETERS, _in_range, _range_text
-
-PAPER_POINT = {"n_c": 0.45, "lam": 0.5, "kappa": 0.75, "omega": 0.3, "T": 0.0}
-"""Defaults of ``triplon gap``: the paper's point of Fig. 4b (Omega in eV)."""
-
-# options without a sweep parameter: (lower, upper, lower inclusive, upper inclusive, units, long name)
-EXTRA_RANGES = {
-    "mu": (-200.0, 200.0, True, True, "eV", "chemical potential"),
-    "Jc": (0.0, 5.0, False, True, "eV", "dimer exchange Jc"),
-    "gamma": (0.0, 1.0, False, True, "eV", "Dynes broadening Gamma"),
-    "emax": (0.0, 10.0, False, True, "eV", "half-width of the energy window"),
-    "weight": (0.0, 1e6, True, True, "1", "band weight of dI/dV"),
-}
-
-
-class UsageError(Exception):
-    """Bad command-line input; reported on one line with exit status 2."""
-
-
-class _Parser(argparse.ArgumentParser):
-    def error(self, message):  # one line, exit 2
-        raise UsageError(message)
-
-
-class _Formatter(argparse.ArgumentDefaultsHelpFormatter):
-    """Shows defaults, except where there is none (None)."""
-
-    def _get_help_string(self, action):
-        if action.default is None or action.default is argparse.SUPPRESS or action.default is False:
-            return action.help
-        return super()._get_help_string(action)
-
-
-def _number(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
-    if not math.isfinite(value):
-        raise argparse.ArgumentTypeError(f"not a finite number: {text!r}")
-    return value
-
-
-def _ranged(name: str):
-    """argparse type: a finite number inside the range of parameter ``name`` (one source of truth)."""
-    table = PARAMETERS if name in PARAMETERS else EXTRA_RANGES
-
-    def parse(text: str) -> float:
-        value = _number(text)
-        if name in PARAMETERS:
-            ok, where = _in_range(name, value), _range_text(name)
-        else:
-            lo, hi, lo_in, hi_in, units, _ = table[name]
-            ok = (value >= lo if lo_in else value > lo) and (value <= hi if hi_in else value < hi)
-            where = f"{'[' if lo_in else '('}{lo:g}, {hi:g}{']' if hi_in else ')'}" + (
-                f" {units}" if units != "1" else ""
-            )
-        if not ok:
-            text = "0 < n_c < 2" if name == "n_c" else f"{name} in {where}"
-            raise argparse.ArgumentTypeError(f"{text} required, got {value:g}")
-        return value
-
-    parse.__name__ = name
-    return parse
-
-
-def _range_help(name: str) -> str:
-    if name in PARAMETERS:
-        return _range_text(name)
-    lo, hi, lo_in, hi_in, units, _ = EXTRA_RANGES[name]
-    return f"{'[' if lo_in else '('}{lo:g}, {hi:g}{']' if hi_in else ')'}" + (
-        f" {units}" if units != "1" else ""
-    )
-
-
-def _add_band_options(p: argparse.ArgumentParser) -> None:
-    d = BandParams()
-    g = p.add_argument_group("band structure (Eq. 5, eV; defaults: the paper's Fig. 2 set)")
-    for name, text in (
-        ("t1", "first-neighbour hopping"),
-        ("t2", "second-neighbour hopping"),
-        ("t3", "third-neighbour hopping"),
-        ("eps_alpha", "eta^2 shift of the alpha band"),
-        ("eps_beta", "eta^2 shift of the beta band"),
-    ):
-        g.add_argument(
-            "--" + name.replace("_", "-"),
-            type=_ranged(name),
-            default=getattr(d, name),
-            metavar=name.upper(),
-            help=f"{text}, {_range_help(name)}",
-        )
-
-
-def _add_filling_options(p: argparse.ArgumentParser, default_n_c: float | None) -> None:
-    g = p.add_mutually_exclusive_group()
-    extra = f"; default {default_n_c} unless --mu is given" if default_n_c is not None else ""
-    g.add_argument(
-        "--n-c", type=_ranged("n_c"), metavar="N_C", help=f"conduction electrons per Ni, 0 < n_c < 2{extra}"
-    )
-    g.add_argument("--mu", type=_ranged("mu"), metavar="MU", help=f"chemical potential, {_range_help('mu')}")
-
-
-def _require_filling(args) -> None:
-    if args.n_c is None and args.mu is None:
-        raise UsageError("give --n-c (electrons per Ni, 0 < n_c < 2) or --mu (eV)")
-
-
-def _band_params(args) -> BandParams:
-    return BandParams(t1=args.t1, t2=args.t2, t3=args.t3, eps_alpha=args.eps_alpha, eps_beta=args.eps_beta)
-
-
-def _add_pairing_options(p: argparse.ArgumentParser) -> None:
-    """Filling, pairing strength, Kondo ratios and cutoff: the point of ``gap`` and ``spectrum``."""
-    _add_filling_options(p, PAPER_POINT["n_c"])
-    c = p.add_argument_group(
-        "pairing (Eqs. 13-15); give one of --lam, --V or --JH with --Jc (default: lambda = 0.5)"
-    )
-    c.add_argument(
-        "--lam", type=_ranged("lam"), metavar="LAM", help=f"lambda = V sqrt(N_a N_b), {_range_help('lam')}"
-    )
-    c.add_argument("--V", type=_ranged("V"), metavar="V", help=f"pairing strength V, {_range_help('V')}")
-    c.add_argument(
-        "--JH",
-        type=_ranged("JH"),
-        metavar="JH",
-        help=f"Hund's coupling, V = 3 JH^2/(2 Jc), {_range_help('JH')}",
-    )
-    c.add_argument(
-        "--Jc", type=_ranged("Jc"), metavar="JC", help=f"dimer exchange, with --JH, {_range_help('Jc')}"
-    )
-    k = p.add_argument_group("Kondo ratios (Eq. 11); default kappa_a = kappa_b = 0.75")
-    k.add_argument(
-        "--kappa",
-        type=_ranged("kappa"),
-        metavar="KAPPA",
-        help=f"kappa_a = kappa_b = kappa, {_range_help('kappa')}",
-    )
-    k.add_argument(
-        "--kappa-a",
-        type=_ranged("kappa_a"),
-        metavar="KAPPA_A",
-        help=f"kappa_a = JK_a/JH, {_range_help('kappa_a')}",
-    )
-    k.add_argument(
-        "--kappa-b",
-        type=_ranged("kappa_b"),
-        metavar="KAPPA_B",
-        help=f"kappa_b = JK_b/JH (default kappa_a), {_range_help('kappa_b')}",
-    )
-    c.add_argument(
-        "--omega",
-        type=_ranged("omega"),
-        default=PAPER_POINT["omega"],
-        metavar="OMEGA",
-        help=f"pairing cutoff Omega, {_range_help('omega')}",
-    )
-
-
-def build_parser() -> argparse.ArgumentParser:
-    parser = _Parser(
-        prog="triplon",
-        description="Bands, gaps and provenance of the bilayer-nickelate triplon model (arXiv:2602.23989).",
-        epilog="Exit status: 0 result printed, 2 bad input (one line on stderr), 1 internal failure.",
-    )
-    from triplon import __version__
-
-    parser.add_argument("--version", action="version", version=f"triplon {__version__}")
-    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser, metavar="COMMAND")
-
-    b = sub.add_parser(
-        "bands",
-        help="fillings, N and Ñ of both bands at one n_c or mu",
-        description="Fillings, Fermi-level N and Ñ of both bands at one filling n_c or chemical "
-        "potential mu.",
-        formatter_class=_Formatter,
-    )
-    _add_filling_options(b, None)
-    _add_band_options(b)
-    b.add_argument("--json", action="store_true", help="print one JSON object")
-    b.set_defaults(func=cmd_bands)
-
-    g = sub.add_parser(
-        "gap",
-        help="analytic (Eqs. 16-18) and full BCS gaps, T_c, d-wave channel, caveats",
-        description="Analytic (Eqs. 16-18) and full (Eq. 14) gaps, T_c, the d-wave channel and the "
-        "caveats of one point. Defaults: the paper's point n_c = 0.45, lambda = 0.5, kappa = 0.75, "
-        "Omega = 0.3 eV (Fig. 4b).",
-        formatter_class=_Formatter,
-    )
-    _add_pairing_options(g)
-    g.add_argument(
-        "--T",
-        type=_ranged("T"),
-        default=PAPER_POINT["T"],
-        metavar="T",
-        help=f"temperature k_B T of an extra full solve, {_range_help('T')}",
-    )
-    _add_band_options(g)
-    g.add_argument("--json", action="store_true", help="print one JSON object")
-    g.set_defaults(func=cmd_gap)
-
-    _add_spectrum_parser(sub)
-
-    v = sub.add_parser(
-        "provenance",
-        help="parameters, config hash, code version and inputs of a NetCDF file",
-        description="Parameters, config hash, code version and inputs of a NetCDF file written by triplon.",
-        formatter_class=_Formatter,
-    )
-    v.add_argument("file", help="a NetCDF file written by triplon (e.g. results/figures/fig5.nc)")
-    v.add_argument("--json", action="store_true", help="print one JSON object")
-    v.set_defaults(func=cmd_provenance)
-    return parser
-
-
-# --------------------------------------------------------------- helpers
-
-
-def _json_value(v):
-    """A JSON-safe copy: non-finite floats -> None, numpy scalars and arrays -> Python values."""
-    try:
-        import numpy as np
-
-        if isinstance(v, np.ndarray):
-            return [_json_value(x) for x in v.tolist()]
-        if isinstance(v, np.generic):
-            v = v.item()
-    except ImportError:  # pragma: no cover
-        pass
-    if isinstance(v, float):
-        return v if math.isfinite(v) else None
-    if isinstance(v, dict):
-        return {str(k): _json_value(x) for k, x in v.items()}
-    if isinstance(v, (list, tuple)):
-        return [_json_value(x) for x in v]
-    if isinstance(v, bytes):
-        return v.decode("utf-8", "replace")
-    if v is None or isinstance(v, (bool, int, str)):
-        return v
-    return str(v)
-
-
-def _dumps(obj, **kw) -> str:
-    return json.dumps(_json_value(obj), allow_nan=False, **kw)
-
-
-def _kelvin(e: float) -> float:
-    from triplon.caveats import KELVIN_PER_EV
-
-    return e * KELVIN_PER_EV
-
-
-def _energy(e: float, digits: int = 6) -> str:
-    """'x eV = y meV = z K' for a finite energy, 'not resolved' otherwise."""
-    if e is None or not math.isfinite(e):
-        return "not resolved"
-    return f"{e:.{digits}g} eV = {e * 1e3:.{digits}g} meV = {_kelvin(e):.4g} K"
-
+from triplon.cli.options import (
+    PAPER_POINT,
+    UsageError,
+    _band_params,
+    _dumps,
+    _energy,
+    _json_value,
+    _kelvin,
+    _require_filling,
+)
+from triplon.model.params import BANDS, BandParams
+from triplon.studies.sweeps.grid import _in_range, _range_text
 
 # ---------------------------------------------------------------- bands
 
 
 def cmd_bands(args) -> str:
-    from triplon.dos import fermi_level
+    from triplon.model.dos import fermi_level
 
     _require_filling(args)
     fl = fermi_level(mu=args.mu, n_c=args.n_c, params=_band_params(args))
@@ -342,8 +77,8 @@ def gap_caveats(s, fermi, n_c: float, params: BandParams) -> int:
     """Caveat bits (:data:`triplon.caveats.FLAGS`) of one ``triplon gap`` result."""
     import numpy as np
 
-    from triplon.caveats import point_flags, van_hove_distance
-    from triplon.dos import fermi_line_quadrature
+    from triplon.model.dos import fermi_line_quadrature
+    from triplon.pairing.caveats import point_flags, van_hove_distance
 
     gap_max = math.nan
     if s.converged:
@@ -371,7 +106,7 @@ class SolverFailure(Exception):
 
 def _check_coupling(pairing: dict, fermi) -> None:
     """The derived V and lambda must lie in their ranges (else the gap under- or overflows)."""
-    from triplon.gap import resolve_V
+    from triplon.pairing.bcs import resolve_V
 
     V = resolve_V(fermi, **{k: v for k, v in pairing.items() if v is not None})
     lam = V * math.sqrt(fermi.dos["alpha"] * fermi.dos["beta"])
@@ -385,8 +120,8 @@ def _check_coupling(pairing: dict, fermi) -> None:
 
 
 def cmd_gap(args) -> str:
-    from triplon.caveats import describe
-    from triplon.gap import gap_point
+    from triplon.pairing.bcs import gap_point
+    from triplon.pairing.caveats import describe
 
     point, fermi = _point(args)
     try:  # the input is valid from here on: any failure is the solver's
@@ -477,65 +212,9 @@ def _count(lo: int, hi: int):
     return parse
 
 
-def _add_spectrum_parser(sub) -> None:
-    s = sub.add_parser(
-        "spectrum",
-        help="quasiparticle DOS, tunneling dI/dV and gap extremes (PHYSICS.md §8)",
-        description="Quasiparticle DOS of both bands, simulated tunneling conductance dI/dV and the gap "
-        "extremes on each Fermi sheet at one point (PHYSICS.md §8). Defaults: the paper's point "
-        "n_c = 0.45, lambda = 0.5, kappa = 0.75, Omega = 0.3 eV.",
-        formatter_class=_Formatter,
-    )
-    _add_pairing_options(s)
-    t = s.add_argument_group("spectrum")
-    t.add_argument(
-        "--T",
-        type=_ranged("T"),
-        default=PAPER_POINT["T"],
-        metavar="T",
-        help=f"temperature k_B T: gaps at T and thermal dI/dV, {_range_help('T')}",
-    )
-    t.add_argument(
-        "--gamma",
-        type=_ranged("gamma"),
-        default=1e-3,
-        metavar="GAMMA",
-        help=f"Dynes broadening Gamma, {_range_help('gamma')}",
-    )
-    t.add_argument(
-        "--emax",
-        type=_ranged("emax"),
-        metavar="EMAX",
-        help=f"energy window [-emax, emax], {_range_help('emax')}; default 1.6 x the largest gap",
-    )
-    t.add_argument("--points", type=_count(3, 100001), default=801, help="number of energies")
-    t.add_argument(
-        "--weights",
-        type=_ranged("weight"),
-        nargs=2,
-        metavar=("W_ALPHA", "W_BETA"),
-        help="band weights w_b of dI/dV, >= 0, not both 0 (default: 1 1)",
-    )
-    t.add_argument(
-        "--matrix-element",
-        choices=("none", "eta4"),
-        default="none",
-        help="c-axis tunneling matrix element |M_k|^2 ∝ eta^4",
-    )
-    t.add_argument(
-        "--gap-model",
-        choices=("full", "eq16"),
-        default="full",
-        help="gaps from the full Eq. 14 solution or from Eq. 16 with exact Eq. 17 magnitudes",
-    )
-    _add_band_options(s)
-    s.add_argument("--json", action="store_true", help="print one JSON object")
-    s.set_defaults(func=cmd_spectrum)
-
-
 def _point(args) -> tuple[dict, object]:
     """The validated point of ``gap`` and ``spectrum``: keyword arguments and the Fermi level."""
-    from triplon.dos import fermi_level
+    from triplon.model.dos import fermi_level
 
     n_c = args.n_c if args.n_c is not None or args.mu is not None else PAPER_POINT["n_c"]
     pairing, kappas = _pairing(args), _kappas(args)
@@ -555,7 +234,7 @@ def _point(args) -> tuple[dict, object]:
 def cmd_spectrum(args) -> str:
     import numpy as np
 
-    from triplon.spectrum import spectrum_point
+    from triplon.observables.spectrum import spectrum_point
 
     if args.weights is not None and not any(args.weights):
         raise UsageError("--weights: at least one band weight must be > 0")
@@ -613,7 +292,7 @@ def cmd_spectrum(args) -> str:
 
 def _provenance(path: str) -> dict:
     """read_provenance with every malformed attribute reported as bad input naming the file."""
-    from triplon.dataset import CorruptFileError, read_provenance
+    from triplon.data.netcdf import CorruptFileError, read_provenance
 
     try:
         p = read_provenance(path)
@@ -684,37 +363,3 @@ def cmd_provenance(args) -> str:
 
 def _one_line(exc: BaseException) -> str:
     return " ".join(str(exc).split()) or type(exc).__name__
-
-
-def main(argv=None) -> int:
-    """Run the command line; returns the exit status (0 result, 2 bad input, 1 internal failure)."""
-    import numpy as np
-
-    parser = build_parser()
-    with warnings.catch_warnings(record=True), np.errstate(all="ignore"):
-        warnings.simplefilter("always")  # recorded, never printed: stderr stays one line
-        try:
-            args = parser.parse_args(argv)
-            out = args.func(args)
-        except (UsageError, ParameterError, ValueError) as exc:
-            print(f"triplon: error: {_one_line(exc)}", file=sys.stderr)
-            return 2
-        except SolverFailure as exc:
-            print(f"triplon: internal error: {_one_line(exc)}", file=sys.stderr)
-            return 1
-        except KeyboardInterrupt:
-            print("triplon: interrupted", file=sys.stderr)
-            return 130
-        except Exception as exc:  # a bug or an unforeseen numerical failure: still one line
-            print(f"triplon: internal error: {type(exc).__name__}: {_one_line(exc)}", file=sys.stderr)
-            return 1
-    print(out)
-    return 0
-
-
-if __name__ == "__main__":  # pragma: no cover
-    sys.exit(main())
-
-# the interface of this module is the command line (docs/cli.rst); main and build_parser
-# join __all__ once they have docstrings
-__all__: list[str] = []

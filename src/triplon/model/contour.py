@@ -22,7 +22,7 @@ from functools import lru_cache
 
 import numpy as np
 
-from triplon.bands import Quadratic
+from triplon.model.bands import Quadratic
 
 
 @lru_cache(maxsize=32)

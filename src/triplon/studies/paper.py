@@ -13,24 +13,21 @@ import warnings
 import numpy as np
 import xarray as xr
 
-from triplon.bands import bands_on_path, eta
-from triplon.caveats import KELVIN_PER_EV, critical_fillings
-from triplon.dataset import REFERENCE, var, with_provenance
-from triplon.dos import fermi_level
-from triplon.fermi import fermi_contour, find_pockets
-from triplon.gap import (
+from triplon.data.provenance import var, with_provenance
+from triplon.model.bands import bands_on_path, eta
+from triplon.model.dos import fermi_level
+from triplon.model.fermi import fermi_contour, find_pockets
+from triplon.model.params import BANDS, BandParams
+from triplon.pairing.analytic import (
     GapWarning,
     V_from_lam,
     gap_eq16,
     gap_ratio_eq18,
     gap_ratio_weak,
-    gap_vs_temperature,
-    prepare_shells,
     solve_eq17,
-    solve_full,
-    tc_s_wave,
 )
-from triplon.params import BANDS, BandParams
+from triplon.pairing.bcs import gap_vs_temperature, prepare_shells, solve_full, tc_s_wave
+from triplon.pairing.caveats import KELVIN_PER_EV, critical_fillings
 
 THETA_CONVENTION = (
     "theta: polar angle of k_F around the centre of its own pocket (Gamma for an electron pocket, "
@@ -153,7 +150,7 @@ def critical_fillings_dataset(critical) -> dict:
 
 def dos_table(start: float, stop: float, num: int, params: BandParams, nodes: int) -> xr.Dataset:
     """The Fermi-level table of Figs. 3a, 4a on :func:`n_c_grid`, with the critical fillings."""
-    from triplon.dataset import dos_table_dataset
+    from triplon.studies.paper import dos_table_dataset
 
     grid, critical = n_c_grid(start, stop, num, params)
     ds = dos_table_dataset(grid, params, n=nodes)
@@ -422,15 +419,82 @@ def gap_temperature_dataset(
     )
 
 
+FILL_CONVENTION = "filling per Ni = fraction of the BZ with xi < 0 (two spins, two Ni per cell)"
+DOS_CONVENTION = "per spin, BZ-normalised: N = <delta(xi_k)>_BZ, Ñ = <eta_k^2 delta(xi_k)>_BZ"
+
+
+def dos_table_dataset(n_c, params: BandParams | None = None, n: int | None = None) -> xr.Dataset:
+    """Fermi-level table against n_c: mu, filling, N, Ñ and the eta^4 moment per band.
+
+    Parameters
+    ----------
+    n_c : array_like
+        Conduction-electron densities per Ni (0 < n_c < 2).
+    params : BandParams, optional
+    n : int, optional
+        Quadrature nodes per piece (default :data:`triplon.dos.DEFAULT_NODES`).
+
+    Returns
+    -------
+    xarray.Dataset
+        Coords ``band``, ``n_c``; variables ``mu`` (n_c), ``filling``, ``dos``,
+        ``dos_eta2``, ``dos_eta4`` (band, n_c).
+    """
+    from triplon.model.dos import DEFAULT_NODES, fermi_level
+
+    params = params or BandParams()
+    n = n or DEFAULT_NODES
+    n_c = np.asarray(n_c, dtype=float)
+    rows = [fermi_level(n_c=x, params=params, n=n) for x in n_c]
+
+    def per_band(field):
+        return np.array([[getattr(r, field)[b] for r in rows] for b in BANDS])
+
+    ds = xr.Dataset(
+        {
+            "mu": var(("n_c",), [r.mu for r in rows], "eV", "chemical potential"),
+            "filling": var(
+                ("band", "n_c"), per_band("filling"), "1", "band filling per Ni", comment=FILL_CONVENTION
+            ),
+            "dos": var(
+                ("band", "n_c"),
+                per_band("dos"),
+                "1/eV",
+                "Fermi-level density of states N per spin",
+                comment=DOS_CONVENTION,
+            ),
+            "dos_eta2": var(
+                ("band", "n_c"),
+                per_band("dos_eta2"),
+                "1/eV",
+                "eta^2-weighted Fermi-level density of states Ñ per spin",
+                comment=DOS_CONVENTION,
+            ),
+            "dos_eta4": var(
+                ("band", "n_c"),
+                per_band("dos_eta4"),
+                "1/eV",
+                "eta^4-weighted Fermi-level density of states per spin",
+            ),
+        },
+        coords={
+            "band": ("band", list(BANDS), {"long_name": "conduction band (alpha antibonding, beta bonding)"}),
+            "n_c": ("n_c", n_c, {"units": "1", "long_name": "conduction electrons per Ni"}),
+        },
+    )
+    parameters = {**params.as_dict(), "quadrature_nodes": n}
+    return with_provenance(ds, "Fermi-level DOS table against n_c (Figs. 3a, 4a)", parameters)
+
+
 __all__ = [
-    "REFERENCE",
+    "n_c_grid",
     "critical_fillings_dataset",
     "dos_table",
-    "n_c_grid",
-    "temperature_grid",
     "band_path_dataset",
     "fermi_surface_dataset",
     "gap_ratio_dataset",
     "gap_structure_dataset",
+    "temperature_grid",
     "gap_temperature_dataset",
+    "dos_table_dataset",
 ]

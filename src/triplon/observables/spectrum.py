@@ -1,0 +1,465 @@
+"""Tunneling spectra of one parameter point: gaps solved, DOS and dI/dV, coherence peaks."""
+
+from __future__ import annotations
+
+import math
+import warnings
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from triplon.model.params import BANDS, BandParams
+from triplon.observables.fermi_line import gap_distribution, gap_extremes, prepare_band
+from triplon.observables.tunneling import (
+    MATRIX_ELEMENTS,
+    find_coherence_peaks,
+    quasiparticle_dos,
+    tunneling_conductance,
+)
+
+GAP_MODELS = ("full", "eq16")
+"""Gap models of :func:`spectrum_point`: "full" (Eq. 15 solution), "eq16" (Eq. 16 with Eq. 17 gaps)."""
+
+
+# ------------------------------------------------------------------ one point
+
+
+@dataclass
+class SpectrumResult:
+    """Quasiparticle spectra and tunneling conductance at one parameter point (energies eV).
+
+    ``dos_*`` are Dynes DOS per spin (1/eV, BZ-normalised like N), ``didv`` the
+    thermally broadened weighted sum Σ_b w_b N_s,b (same units), ``peaks`` the
+    positive energies of the coherence peaks of ``didv`` and ``peak_sources`` the
+    nearest gap extremum of each ("alpha max", ...; "none" if none is close).
+
+    Attributes
+    ----------
+    energy : ndarray, shape (points,)
+        Energy grid E (eV, relative to E_F), also the bias eV of ``didv``.
+    dos_alpha, dos_beta, dos_total : ndarray, shape (points,)
+        Quasiparticle DOS N_s,b(E) of each band and their sum (1/eV per spin).
+    didv : ndarray, shape (points,)
+        Tunneling conductance Σ_b w_b N_s,b convolved with -∂f/∂E (1/eV per spin).
+    gap_min_alpha, gap_max_alpha, gap_min_beta, gap_max_beta : float
+        Smallest and largest |Delta_b| on each Fermi line (eV).
+    peaks : ndarray
+        Coherence-peak energies of ``didv`` at E > 0 (eV).
+    peak_sources : list of str
+        Nearest gap extremum of each peak, or "none".
+    A_alpha, B_alpha, A_beta, B_beta : float
+        Gap coefficients of Delta_b = A_b + B_b eta^2 (eV; B_b = 0 for kappa = 0).
+    dos_normal_alpha, dos_normal_beta : float
+        Normal-state N_b at the Fermi level (1/eV per spin).
+    gap_hist_edges, gap_hist_weights : dict
+        {band: ndarray}: |Delta| bin edges (eV) and Fermi-line DOS weight per bin (1/eV).
+    T, gamma : float
+        Temperature and Dynes broadening (eV).
+    weights : (float, float)
+        Band weights (w_alpha, w_beta) of ``didv``.
+    matrix_element : {None, "eta4"}
+        Matrix element of ``didv``.
+    gap_model : {"full", "eq16"}
+        Gap model used.
+    status : str
+        "ok", or why the gaps are missing or not converged.
+    parameters : dict
+        The parameters of the point (for provenance and ``--json``).
+    """
+
+    energy: np.ndarray
+    dos_alpha: np.ndarray
+    dos_beta: np.ndarray
+    dos_total: np.ndarray
+    didv: np.ndarray
+    gap_min_alpha: float
+    gap_max_alpha: float
+    gap_min_beta: float
+    gap_max_beta: float
+    peaks: np.ndarray
+    peak_sources: list = field(default_factory=list)
+    A_alpha: float = 0.0
+    B_alpha: float = 0.0
+    A_beta: float = 0.0
+    B_beta: float = 0.0
+    dos_normal_alpha: float = math.nan
+    dos_normal_beta: float = math.nan
+    gap_hist_edges: dict = field(default_factory=dict)
+    gap_hist_weights: dict = field(default_factory=dict)
+    T: float = 0.0
+    gamma: float = 1e-3
+    weights: tuple = (1.0, 1.0)
+    matrix_element: str | None = None
+    gap_model: str = "full"
+    status: str = "ok"
+    parameters: dict = field(default_factory=dict)
+
+    def as_json_dict(self) -> dict:
+        """Plain JSON-ready dict (lists, floats, NaN -> None)."""
+
+        def clean(v):
+            if isinstance(v, np.ndarray):
+                return [clean(x) for x in v.tolist()]
+            if isinstance(v, (list, tuple)):
+                return [clean(x) for x in v]
+            if isinstance(v, dict):
+                return {k: clean(x) for k, x in v.items()}
+            if isinstance(v, (float, np.floating)):
+                return float(v) if math.isfinite(v) else None
+            if isinstance(v, np.integer):
+                return int(v)
+            return v
+
+        keys = [
+            "energy",
+            "dos_alpha",
+            "dos_beta",
+            "dos_total",
+            "didv",
+            "gap_min_alpha",
+            "gap_max_alpha",
+            "gap_min_beta",
+            "gap_max_beta",
+            "peaks",
+            "peak_sources",
+            "A_alpha",
+            "B_alpha",
+            "A_beta",
+            "B_beta",
+            "dos_normal_alpha",
+            "dos_normal_beta",
+            "T",
+            "gamma",
+            "weights",
+            "matrix_element",
+            "gap_model",
+            "status",
+            "parameters",
+        ]
+        return {k: clean(getattr(self, k)) for k in keys}
+
+
+def spectrum_from_gaps(
+    data: dict,
+    gaps: dict,
+    T: float = 0.0,
+    gamma: float = 1e-3,
+    emax: float | None = None,
+    points: int = 801,
+    weights=None,
+    matrix_element=None,
+) -> SpectrumResult:
+    """Spectra of both bands for given gap coefficients (the timed core of :func:`spectrum_point`).
+
+    Parameters
+    ----------
+    data : dict
+        {band: BandSpectralData}.
+    gaps : dict
+        {band: (A, B)} in eV.
+    T : float
+        Temperature (eV) of the tunneling convolution.
+    gamma : float
+        Dynes broadening (eV).
+    emax : float, optional
+        Largest |E| (eV); default 1.6 x the largest gap maximum (0.05 eV in the normal state).
+    points : int
+        Number of energies (odd keeps E = 0).
+    weights : (w_alpha, w_beta), optional
+        Band weights of the tunneling current (default 1, 1: dI/dV -> total N).
+    matrix_element : {None, "eta4"}
+        c-axis matrix element for dI/dV (the DOS outputs are always unweighted).
+
+    Returns
+    -------
+    SpectrumResult
+        DOS of each band, dI/dV, gap extremes and coherence peaks on ``points``
+        energies in [-emax, emax] (eV).
+    """
+    if not (T >= 0 and math.isfinite(T)):
+        raise ValueError(f"T must be >= 0 eV, got {T!r}")
+    if not (gamma > 0 and math.isfinite(gamma)):
+        raise ValueError(f"gamma must be > 0 eV, got {gamma!r}")
+    if not (isinstance(points, (int, np.integer)) and 3 <= points <= 100001):
+        raise ValueError(f"points must be an integer in [3, 100001], got {points!r}")
+    if matrix_element not in MATRIX_ELEMENTS:
+        raise ValueError(f"matrix_element must be one of {MATRIX_ELEMENTS}, got {matrix_element!r}")
+    w = (1.0, 1.0) if weights is None else tuple(float(x) for x in weights)
+    if len(w) != 2 or not all(math.isfinite(x) and x >= 0 for x in w) or sum(w) == 0:
+        raise ValueError(f"weights must be two numbers >= 0, not both 0, got {weights!r}")
+    ext = {b: gap_extremes(data[b], *gaps[b]) for b in BANDS}
+    if emax is None:
+        gmax = max(e[1] for e in ext.values())
+        emax = 1.6 * gmax if gmax > 0 else 0.05
+    if not (emax > 0 and math.isfinite(emax)):
+        raise ValueError(f"emax must be > 0 eV, got {emax!r}")
+    energy = np.linspace(-emax, emax, points)
+    if T > 0:
+        # fine grid containing the output energies, spacing <= gamma/2, padded by the thermal tail
+        m = min(64, max(1, int(math.ceil((energy[1] - energy[0]) / (0.5 * gamma)))))
+        h = (energy[1] - energy[0]) / m
+        npad = int(math.ceil(30.0 * T / h)) + 2  # sech^2 tail e^-30
+        grid = energy[0] + h * np.arange(-npad, (points - 1) * m + npad + 1)
+        take = slice(npad, npad + (points - 1) * m + 1, m)
+    else:
+        grid, take = energy, slice(None)
+    dos, tot = {}, np.zeros(grid.size)
+    for b, wb in zip(BANDS, w):
+        on_grid = quasiparticle_dos(grid, data[b], *gaps[b], gamma=gamma)
+        dos[b] = on_grid[take]
+        if wb:
+            tot += wb * (
+                on_grid
+                if matrix_element is None
+                else quasiparticle_dos(grid, data[b], *gaps[b], gamma, matrix_element)
+            )
+    didv = tunneling_conductance(grid, tot, T)[take] if T > 0 else tot
+    labels = {}
+    for b in BANDS:
+        if ext[b][1] > 0:
+            labels[f"{b} min"] = ext[b][0]
+            labels[f"{b} max"] = ext[b][1]
+    omega = min(data[b].omega for b in BANDS)
+    inside = energy < 0.98 * omega  # the hard cutoff makes steps near |E| ~ Omega
+    peaks, sources = find_coherence_peaks(energy[inside], didv[inside], labels, tolerance=3 * gamma + 4 * T)
+    hist = {b: gap_distribution(data[b], *gaps[b]) for b in BANDS}
+    return SpectrumResult(
+        energy=energy,
+        dos_alpha=dos["alpha"],
+        dos_beta=dos["beta"],
+        dos_total=dos["alpha"] + dos["beta"],
+        didv=didv,
+        gap_min_alpha=ext["alpha"][0],
+        gap_max_alpha=ext["alpha"][1],
+        gap_min_beta=ext["beta"][0],
+        gap_max_beta=ext["beta"][1],
+        peaks=peaks,
+        peak_sources=sources,
+        A_alpha=float(gaps["alpha"][0]),
+        B_alpha=float(gaps["alpha"][1]),
+        A_beta=float(gaps["beta"][0]),
+        B_beta=float(gaps["beta"][1]),
+        dos_normal_alpha=data["alpha"].dos,
+        dos_normal_beta=data["beta"].dos,
+        gap_hist_edges={b: hist[b][0] for b in BANDS},
+        gap_hist_weights={b: hist[b][1] for b in BANDS},
+        T=float(T),
+        gamma=float(gamma),
+        weights=w,
+        matrix_element=matrix_element,
+    )
+
+
+def spectrum_point(
+    n_c=0.45,
+    lam=0.5,
+    kappa=0.75,
+    omega=0.3,
+    T=0.0,
+    gamma=1e-3,
+    emax=None,
+    points=801,
+    params=None,
+    weights=None,
+    matrix_element=None,
+    gap_model="full",
+    mu=None,
+    V=None,
+    JH=None,
+    Jc=None,
+    kappa_a=None,
+    kappa_b=None,
+) -> SpectrumResult:
+    """Quasiparticle DOS, dI/dV and gap distributions at one parameter point.
+
+    Parameters
+    ----------
+    n_c, mu : float
+        Filling per Ni (0 < n_c < 2) or chemical potential (eV); ``mu`` wins if given.
+    lam, V, JH, Jc : float
+        Pairing strength: exactly one of lambda, V (eV) or (JH, Jc) (Eq. 13); a
+        given V or JH/Jc replaces the default lambda.
+    kappa, kappa_a, kappa_b : float
+        Kondo-to-Hund ratios (Eq. 11); kappa sets both.
+    omega : float
+        Pairing cutoff Omega (eV).
+    T : float
+        Temperature (eV): gaps A(T), B(T) of the full Eq. 14 solution (0 above T_c)
+        and the thermal broadening of dI/dV.
+    gamma : float
+        Dynes broadening (eV).
+    emax, points : float, int
+        Energy window [-emax, emax] (eV) and number of energies.
+    params : BandParams, optional
+    weights : (w_alpha, w_beta), optional
+        Band weights of dI/dV (default 1, 1).
+    matrix_element : {None, "eta4"}
+        c-axis tunneling matrix element |M|^2 ∝ eta^4 (PHYSICS.md §8) for dI/dV.
+    gap_model : {"full", "eq16"}
+        "full": Delta_b = A_b + B_b eta^2 of the full solution of Eq. 14/15;
+        "eq16": Eq. 16 anisotropy with the exact Eq. 17 diagonal magnitudes
+        (s± signs), scaled at T > 0 by the full solution's A_b(T)/A_b(0).
+
+    Returns
+    -------
+    SpectrumResult
+    """
+    from triplon.model.dos import fermi_level
+    from triplon.pairing.analytic import GapWarning, solve_eq17
+    from triplon.pairing.bcs import prepare_shells, resolve_kappas, resolve_V, solve_full
+
+    if gap_model not in GAP_MODELS:
+        raise ValueError(f"gap_model must be one of {GAP_MODELS}, got {gap_model!r}")
+    kappa_a, kappa_b = resolve_kappas(kappa, kappa_a, kappa_b)
+    if not (omega > 0 and math.isfinite(omega)):
+        raise ValueError(f"omega must be > 0 eV, got {omega!r}")
+    if not (T >= 0 and math.isfinite(T)):
+        raise ValueError(f"T must be >= 0 eV, got {T!r}")
+    if V is not None or JH is not None or Jc is not None:
+        lam = None
+    fermi = fermi_level(mu=mu, n_c=None if mu is not None else n_c, params=params)
+    if min(fermi.dos.values()) <= 0.0:
+        raise ValueError(
+            f"a band has no Fermi surface at mu = {fermi.mu:.6g} eV: interband pairing needs both"
+        )
+    Vv = resolve_V(fermi, lam, V, JH, Jc)
+    shells = prepare_shells(fermi.mu, omega, params)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", GapWarning)
+        full0 = solve_full(shells, Vv, kappa_a, kappa_b, 0.0)
+        fullT = solve_full(shells, Vv, kappa_a, kappa_b, T) if T > 0 else full0
+    status = fullT.status
+    if not fullT.converged:
+        raise ValueError(f"the gap equation has no usable solution here: {fullT.status}")
+    kappa2 = kappa_a * kappa_b
+    if gap_model == "full":
+        gaps = {b: (getattr(fullT, f"A_{b}"), getattr(fullT, f"B_{b}")) for b in BANDS}
+    else:
+        Na, Nb = fermi.dos["alpha"], fermi.dos["beta"]
+        e17 = solve_eq17(Nb / Na, Vv * math.sqrt(Na * Nb), omega)
+        other = {"alpha": "beta", "beta": "alpha"}
+        gaps = {}
+        for b, sign, mag in (("alpha", 1.0, e17.gap_alpha), ("beta", -1.0, e17.gap_beta)):
+            a0 = getattr(full0, f"A_{b}")
+            scale = getattr(fullT, f"A_{b}") / a0 if (full0.converged and a0) else 1.0
+            A = sign * mag * scale
+            o = other[b]
+            gaps[b] = (A, A * kappa2 * fermi.dos_eta2[o] / fermi.dos[o])
+    # term (II) resolves its (cancelling) singular structure with an energy step of Gamma/2
+    step = min(1e-3, max(gamma / 2, 2.5e-4))
+    data = {b: prepare_band(b, fermi.mu, omega, params, step=step) for b in BANDS}
+    res = spectrum_from_gaps(data, gaps, T, gamma, emax, points, weights, matrix_element)
+    res.gap_model = gap_model
+    res.status = status
+    res.parameters = {
+        "n_c": float(fermi.n_c),
+        "mu": float(fermi.mu),
+        "V": float(Vv),
+        "lam": float(Vv * math.sqrt(fermi.dos["alpha"] * fermi.dos["beta"])),
+        "kappa_a": float(kappa_a),
+        "kappa_b": float(kappa_b),
+        "omega": float(omega),
+        "T": float(T),
+        "gamma": float(gamma),
+        "gap_model": gap_model,
+        "matrix_element": matrix_element or "none",
+        "weights": list(res.weights),
+        **(params or BandParams()).as_dict(),
+    }
+    return res
+
+
+def spectrum_dataset(result: SpectrumResult):
+    """The spectra of :func:`spectrum_point` as an xarray Dataset (data contract of DESIGN.md).
+
+    Dims ``energy`` (eV), ``band``, ``gap_bin``; variables ``dos`` (band, energy),
+    ``dos_total``, ``didv`` (energy), ``gap_min``, ``gap_max``, ``gap_A``,
+    ``gap_B``, ``dos_normal`` (band), ``gap_hist_weight``, ``gap_hist_centre``
+    (band, gap_bin) and ``peak_energy`` (peak). Provenance attributes are added
+    by the caller (:func:`triplon.dataset.with_provenance`).
+
+    Parameters
+    ----------
+    result : SpectrumResult
+        Output of :func:`spectrum_point` or :func:`spectrum_from_gaps`.
+
+    Returns
+    -------
+    xarray.Dataset
+        Every variable with ``units`` and ``long_name``; energies in eV, DOS in
+        1/eV per spin.
+    """
+    import xarray as xr
+
+    from triplon.data.provenance import var
+
+    r = result
+    bands = list(BANDS)
+    hist_w = np.array([r.gap_hist_weights[b] for b in bands])
+    edges = np.array([r.gap_hist_edges[b] for b in bands])
+    ds = xr.Dataset(
+        {
+            "dos": var(
+                ("band", "energy"),
+                np.array([r.dos_alpha, r.dos_beta]),
+                "1/eV",
+                "quasiparticle density of states per spin (Dynes)",
+            ),
+            "dos_total": var(("energy",), r.dos_total, "1/eV", "sum of the quasiparticle DOS of both bands"),
+            "didv": var(
+                ("energy",),
+                r.didv,
+                "1/eV",
+                "tunneling conductance dI/dV, sum_b w_b N_s,b convolved with -df/dE",
+            ),
+            "gap_min": var(
+                ("band",), [r.gap_min_alpha, r.gap_min_beta], "eV", "smallest |Delta| on the Fermi sheet"
+            ),
+            "gap_max": var(
+                ("band",), [r.gap_max_alpha, r.gap_max_beta], "eV", "largest |Delta| on the Fermi sheet"
+            ),
+            "gap_A": var(
+                ("band",), [r.A_alpha, r.A_beta], "eV", "gap coefficient A_b of Delta_b = A_b + B_b eta^2"
+            ),
+            "gap_B": var(
+                ("band",), [r.B_alpha, r.B_beta], "eV", "gap coefficient B_b of Delta_b = A_b + B_b eta^2"
+            ),
+            "dos_normal": var(
+                ("band",),
+                [r.dos_normal_alpha, r.dos_normal_beta],
+                "1/eV",
+                "normal-state N at the Fermi level",
+            ),
+            "gap_hist_weight": var(
+                ("band", "gap_bin"), hist_w, "1/eV", "Fermi-line DOS weight in each |Delta| bin"
+            ),
+            "gap_hist_centre": var(
+                ("band", "gap_bin"), 0.5 * (edges[:, 1:] + edges[:, :-1]), "eV", "centre of the |Delta| bin"
+            ),
+            "peak_energy": var(("peak",), r.peaks, "eV", "coherence-peak energies of dI/dV (E > 0)"),
+        },
+        coords={
+            "energy": (
+                "energy",
+                r.energy,
+                {"units": "eV", "long_name": "energy relative to the Fermi level"},
+            ),
+            "band": ("band", bands, {"long_name": "conduction band"}),
+            "peak_source": ("peak", list(r.peak_sources), {"long_name": "nearest gap extremum of each peak"}),
+        },
+    )
+    ds.attrs.update(
+        {
+            "T_eV": r.T,
+            "gamma_eV": r.gamma,
+            "band_weights": list(r.weights),
+            "matrix_element": r.matrix_element or "none",
+            "gap_model": r.gap_model,
+            "gap_convention": "Delta_b(k) = A_b + B_b eta_k^2 for |xi| < Omega, 0 outside",
+            "status": r.status,
+        }
+    )
+    return ds
+
+
+__all__ = ["GAP_MODELS", "SpectrumResult", "spectrum_from_gaps", "spectrum_point", "spectrum_dataset"]

@@ -1,0 +1,321 @@
+"""Figures of a fit: the chi2 map and the measured-against-model summary."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import xarray as xr
+
+from triplon.data.provenance import var, with_provenance
+from triplon.plotting.style import WIDTH
+
+AXIS = {
+    "n_c": r"$n_c$",
+    "lam": r"$\lambda$",
+    "V": r"$V$ (eV)",
+    "kappa": r"$\kappa$",
+    "kappa_a": r"$\kappa_a$",
+    "kappa_b": r"$\kappa_b$",
+    "omega": r"$\Omega$ (eV)",
+}
+"""Axis labels (matplotlib mathtext, with units) of the fit parameters."""
+QLABEL = {
+    "gap_max_alpha": r"max$|\Delta_\alpha|$",
+    "gap_max_beta": r"max$|\Delta_\beta|$",
+    "gap_min_alpha": r"min$|\Delta_\alpha|$",
+    "gap_min_beta": r"min$|\Delta_\beta|$",
+    "gap_diag_alpha": r"$|\Delta_\alpha(\eta=0)|$",
+    "gap_diag_beta": r"$|\Delta_\beta(\eta=0)|$",
+    "gap_max_ratio": r"max$|\Delta_\alpha|$/max$|\Delta_\beta|$",
+    "Tc_K": r"$T_c$",
+    "n_alpha": r"$n_\alpha$",
+    "n_beta": r"$n_\beta$",
+    "gap2_Tc_max_alpha": r"$2\Delta_\alpha^{max}/k_BT_c$",
+    "gap2_Tc_max_beta": r"$2\Delta_\beta^{max}/k_BT_c$",
+}
+"""Labels (matplotlib mathtext) of the quantities of :data:`triplon.experiment.QUANTITIES`."""
+DCHI2 = (2.30, 6.18)
+"""chi2_min + these: 68 % and 95 % regions for two parameters."""
+
+
+def _fmt(name: str, v: float) -> str:
+    return f"{AXIS.get(name, name).split(' (')[0]} = {v:.3g}" + (" eV" if name in ("omega", "V") else "")
+
+
+def _fixed_text(fit: xr.Dataset, shown: list[str]) -> str:
+    """The parameters held fixed in a figure: the fit's fixed values and free ones at their best fit."""
+    fixed = json.loads(fit.attrs.get("param_fixed", "{}"))
+    best = json.loads(fit.attrs["best_fit"])
+    parts = [_fmt(k, v) for k, v in fixed.items()]
+    parts += [_fmt(k, v) + " (best fit)" for k, v in best.items() if k not in shown]
+    return ", ".join(parts) if parts else "paper's bands"
+
+
+def _figure_dataset(ds: xr.Dataset, title: str, fit: xr.Dataset) -> xr.Dataset:
+    params = {k[6:]: v for k, v in fit.attrs.items() if k.startswith("param_")}
+    params["upstream_config_sha256"] = fit.attrs.get("config_sha256", "")
+    out = with_provenance(ds, title, params)
+    for k in ("verdict", "best_fit", "best_fit_point", "paper_point"):
+        out.attrs[k] = fit.attrs[k]
+    return out
+
+
+def _measured(fit: xr.Dataset, energy_only: bool = False) -> xr.Dataset:
+    """measured, sigma (and bound) along ``observable``; gap observables only if ``energy_only``."""
+    obs = [str(o) for o in fit.observable.values]
+    keep = [o for o in obs if not energy_only or o.startswith("gap_") and not o.startswith("gap2")]
+    keep = [o for o in keep if o != "gap_max_ratio"] if energy_only else keep
+    sub = fit[["measured", "sigma", "model", "pull", "observable_units", "bound"]].sel(observable=keep)
+    return sub
+
+
+# --------------------------------------------------------------- chi2 map
+
+
+def chi2_map_data(fit: xr.Dataset) -> xr.Dataset:
+    """Data of the ``chi2_map`` figure: chi2 over the two leading free parameters.
+
+    Parameters
+    ----------
+    fit : xarray.Dataset
+        A fit file (``results/experiments/<fit>/fit.nc``, :func:`triplon.experiment.fit_dataset`).
+
+    Returns
+    -------
+    xarray.Dataset
+        ``chi2_map`` (dimensionless) over ``<p1>_map``, ``<p2>_map`` (units of
+        the parameters; the other free parameters at their best fit), the
+        best fit ``best_<p>`` and the paper's point ``paper_<p>`` of each axis,
+        and ``chi2`` at the best fit; attribute ``contour_levels_chi2`` =
+        chi2_min + :data:`DCHI2`.
+    """
+    dims = fit["chi2_map"].dims
+    axes = [d[: -len("_map")] for d in dims]
+    ds = xr.Dataset({"chi2_map": fit["chi2_map"]})
+    best = json.loads(fit.attrs["best_fit"])
+    paper = json.loads(fit.attrs["paper_point"])
+    from triplon.studies.sweeps.grid import PARAMETERS
+
+    for a in axes:
+        u, ln = PARAMETERS[a][4], PARAMETERS[a][5]
+        ds[f"best_{a}"] = var((), best[a], u, f"best fit: {ln}")
+        if a in paper:
+            ds[f"paper_{a}"] = var((), paper[a], u, f"the paper's point: {ln}")
+    ds["chi2"] = fit["chi2"]
+    ds.attrs["axes"] = ",".join(axes)
+    ds.attrs["contour_levels_chi2"] = [float(fit["chi2"]) + d for d in DCHI2]
+    ds.attrs["fixed_text"] = _fixed_text(fit, axes)
+    return _figure_dataset(ds, f"chi2 map of fit '{fit.attrs['param_fit']}'", fit)
+
+
+def chi2_map_plot(ds: xr.Dataset, plt):
+    """Draw :func:`chi2_map_data`: log-colour map with 68 %/95 % contours (a curve for one parameter).
+
+    Parameters
+    ----------
+    ds : xarray.Dataset
+        The figure's data, as returned by the matching ``*_data`` function.
+    plt : module
+        :mod:`matplotlib.pyplot`, styled by :mod:`triplon.plotting`.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
+    from matplotlib.colors import LogNorm
+    from matplotlib.lines import Line2D
+
+    axes = ds.attrs["axes"].split(",")
+    c = ds["chi2_map"]
+    title = f"{ds.attrs['param_fit']}: fixed {ds.attrs['fixed_text']}"
+    if len(axes) == 1:
+        fig, ax = plt.subplots(figsize=(WIDTH, 2.6))
+        x = ds[f"{axes[0]}_map"].values
+        floor = 1e-3  # exact fits reach chi2 ~ 1e-30: drawn at this floor
+        ax.plot(x, np.maximum(c.values, floor), color="k", label=r"$\chi^2$ (floored at $10^{-3}$)")
+        ax.plot(
+            float(ds[f"best_{axes[0]}"]),
+            max(float(ds["chi2"]), floor),
+            "*",
+            color="gold",
+            mec="k",
+            ms=10,
+            label=f"best fit, $\\chi^2$ = {float(ds.chi2):.2g}",
+        )
+        if f"paper_{axes[0]}" in ds:
+            ax.axvline(float(ds[f"paper_{axes[0]}"]), color="0.4", ls="--", lw=1.0, label="paper's point")
+        ax.set_yscale("log")
+        ax.set_xlabel(AXIS.get(axes[0], axes[0]))
+        ax.set_ylabel(r"$\chi^2$")
+        ax.legend(frameon=False, fontsize=7)
+        ax.set_title(title, fontsize=6.5, wrap=True)
+        return fig
+    fig, ax = plt.subplots(figsize=(WIDTH + 0.6, 3.0))
+    x = ds[f"{axes[0]}_map"].values
+    y = ds[f"{axes[1]}_map"].values
+    z = c.transpose(f"{axes[1]}_map", f"{axes[0]}_map").values
+    finite = z[np.isfinite(z) & (z > 0)]
+    vmin = max(float(finite.min()), 1e-2) if finite.size else 1e-2
+    vmax = max(float(finite.max()), 10 * vmin) if finite.size else 1.0
+    cmap = plt.get_cmap("viridis_r").copy()
+    cmap.set_bad("0.55")
+    im = ax.pcolormesh(x, y, np.clip(z, vmin, vmax), shading="nearest", norm=LogNorm(vmin, vmax), cmap=cmap)
+    fig.colorbar(im, ax=ax, label=r"$\chi^2$")
+    handles = []
+    if np.isnan(z).any():
+        from matplotlib.patches import Patch
+
+        handles.append(Patch(color="0.55", label="no converged gap"))
+    levels = list(ds.attrs["contour_levels_chi2"])
+    ax.contour(x, y, z, levels=levels, colors=["k", "k"], linestyles=["-", "--"], linewidths=0.9)
+    handles += [
+        Line2D([], [], color="k", ls="-", lw=0.9, label=r"$\chi^2_{min}+2.30$ (68%)"),
+        Line2D([], [], color="k", ls="--", lw=0.9, label=r"$\chi^2_{min}+6.18$ (95%)"),
+    ]
+    bx, by = float(ds[f"best_{axes[0]}"]), float(ds[f"best_{axes[1]}"])
+    (h,) = ax.plot(
+        bx, by, "*", color="gold", mec="k", ms=11, label=f"best fit, $\\chi^2$ = {float(ds.chi2):.3g}"
+    )
+    handles.append(h)
+    if f"paper_{axes[0]}" in ds and f"paper_{axes[1]}" in ds:
+        px, py = float(ds[f"paper_{axes[0]}"]), float(ds[f"paper_{axes[1]}"])
+        others = {k: v for k, v in json.loads(ds.attrs["paper_point"]).items() if k not in axes}
+        note = ", ".join(_fmt(k, v) for k, v in others.items())
+        (h,) = ax.plot(px, py, "D", color="w", mec="k", ms=6, label=f"paper's point ({note})")
+        handles.append(h)
+    if x[0] > 0 and x[-1] / x[0] >= 5:
+        ax.set_xscale("log")
+    if y[0] > 0 and y[-1] / y[0] >= 5:
+        ax.set_yscale("log")
+    ax.set_xlabel(AXIS.get(axes[0], axes[0]))
+    ax.set_ylabel(AXIS.get(axes[1], axes[1]))
+    ax.legend(
+        handles=handles, fontsize=6, loc="upper center", bbox_to_anchor=(0.5, -0.17), ncol=2, frameon=False
+    )
+    ax.set_title(title, fontsize=6.5, wrap=True)
+    return fig
+
+
+# ---------------------------------------------------------------- summary
+
+
+def summary_data(fit: xr.Dataset) -> xr.Dataset:
+    """Data of the ``summary`` figure: pulls, best-fit values, chi2, dof and p-value.
+
+    Parameters
+    ----------
+    fit : xarray.Dataset
+        A fit file (``results/experiments/<fit>/fit.nc``, :func:`triplon.experiment.fit_dataset`).
+
+    Returns
+    -------
+    xarray.Dataset
+        Along ``observable``: ``measured``, ``sigma``, ``model`` (canonical
+        units in ``observable_units``), ``pull`` (sigma) and ``bound``; scalars
+        ``best_<p>`` (units of the parameter, attribute ``fit_bounds``),
+        ``chi2``, ``dof``, ``p_value``.
+    """
+    from triplon.studies.sweeps.grid import PARAMETERS
+
+    meas = _measured(fit)
+    ds = xr.Dataset({v: meas[v] for v in ("measured", "sigma", "model", "pull", "observable_units", "bound")})
+    best = json.loads(fit.attrs["best_fit"])
+    for k, v in best.items():
+        ds[f"best_{k}"] = var(
+            (), v, PARAMETERS[k][4], f"best fit: {PARAMETERS[k][5]}", fit_bounds=fit[k].attrs["fit_bounds"]
+        )
+    for v in ("chi2", "dof", "p_value"):
+        ds[v] = fit[v]
+    ds.attrs["fixed_text"] = _fixed_text(fit, list(best))
+    ds.attrs["consistent"] = int(fit.attrs["consistent"])
+    model = json.loads(fit.attrs["best_fit_quantities"])
+    reach = json.loads(fit.attrs["model_reach"])
+    if "measured_gap2_Tc_max_alpha" in fit.attrs and "gap2_Tc_max_alpha" in reach:
+        ds.attrs["gap2_Tc_line"] = (
+            f"2max|D_a|/kTc: measured {fit.attrs['measured_gap2_Tc_max_alpha']:.3g}, "
+            f"fit {model['gap2_Tc_max_alpha']:.3g}, largest seen {reach['gap2_Tc_max_alpha'][1]:.3g}"
+        )
+    return _figure_dataset(ds, f"Summary of fit '{fit.attrs['param_fit']}'", fit)
+
+
+def summary_plot(ds: xr.Dataset, plt):
+    """Draw :func:`summary_data`: a pull chart and a table of the fit.
+
+    Parameters
+    ----------
+    ds : xarray.Dataset
+        The figure's data, as returned by the matching ``*_data`` function.
+    plt : module
+        :mod:`matplotlib.pyplot`, styled by :mod:`triplon.plotting`.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
+    from matplotlib.patches import Patch
+
+    fig, (ax, tx) = plt.subplots(1, 2, figsize=(2 * WIDTH, 2.4), gridspec_kw={"width_ratios": [1.0, 1.25]})
+    obs = [str(o) for o in ds.observable.values]
+    y = np.arange(len(obs))[::-1]
+    ax.axvspan(-2, 2, color="0.9", lw=0)
+    ax.axvspan(-1, 1, color="0.8", lw=0)
+    pulls = ds.pull.values
+    ax.barh(y, pulls, color=["#c8102e" if abs(p) > 2 else "#1f4fbf" for p in pulls], height=0.5)
+    ax.axvline(0, color="k", lw=0.6)
+    ax.set_yticks(
+        y,
+        [
+            QLABEL.get(o, o) + (" (bound)" if str(ds.bound.sel(observable=o).values) != "none" else "")
+            for o in obs
+        ],
+    )
+    lim = max(3.0, float(np.max(np.abs(pulls))) * 1.15)
+    ax.set_xlim(-lim, lim)
+    ax.set_xlabel(r"pull (model $-$ measured)/$\sigma$")
+    ax.legend(
+        handles=[
+            Patch(color="0.8", label=r"$\pm1\sigma$"),
+            Patch(facecolor="0.9", edgecolor="0.6", lw=0.5, label=r"$\pm2\sigma$"),
+            Patch(color="#1f4fbf", label=r"$|$pull$|\leq2$"),
+            Patch(color="#c8102e", label=r"$|$pull$|>2$"),
+        ],
+        fontsize=6,
+        frameon=False,
+        loc="lower right",
+    )
+    tx.axis("off")
+    lines = [f"experiment: {ds.attrs['param_experiment']}"]
+    for k in [v[5:] for v in ds.data_vars if v.startswith("best_")]:
+        lo, hi = ds[f"best_{k}"].attrs["fit_bounds"]
+        u = ds[f"best_{k}"].attrs["units"]
+        lines.append(f"{k} = {float(ds[f'best_{k}']):.4g}{'' if u == '1' else ' ' + u}   in [{lo:g}, {hi:g}]")
+    lines.append(
+        f"chi2 = {float(ds.chi2):.3g},  dof = {int(ds.dof)},  p = {float(ds.p_value):.2g}"
+        + ("" if int(ds.dof) >= 1 else " (1 dof)")
+    )
+    lines.append("verdict: " + ("consistent" if ds.attrs["consistent"] else "in tension"))
+    if "gap2_Tc_line" in ds.attrs:
+        lines.append(ds.attrs["gap2_Tc_line"])
+    for o in obs:
+        u = str(ds.observable_units.sel(observable=o).values)
+        unit = "" if u == "1" else f" {u}"
+        lines.append(
+            f"{o}: {float(ds.measured.sel(observable=o)):.3g} ± {float(ds.sigma.sel(observable=o)):.2g}{unit}"
+            f" vs model {float(ds.model.sel(observable=o)):.3g}"
+        )
+    tx.text(
+        0.0,
+        1.0,
+        "\n".join(lines),
+        va="top",
+        ha="left",
+        fontsize=6.5,
+        family="monospace",
+        transform=tx.transAxes,
+    )
+    fig.suptitle(f"{ds.attrs['param_fit']}: fixed {ds.attrs['fixed_text']}", fontsize=7, y=1.02)
+    return fig
+
+
+__all__ = ["AXIS", "QLABEL", "DCHI2", "chi2_map_data", "chi2_map_plot", "summary_data", "summary_plot"]
