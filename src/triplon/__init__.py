@@ -7,13 +7,20 @@ gap structure in bilayer nickelates", arXiv:2602.23989 (2026).
 Energies are in eV, the in-plane lattice constant is 1 and momenta live in the
 square-lattice Brillouin zone [-pi, pi)^2.
 
-The package namespace holds only the band-parameter types; the physics lives in
-submodules, imported explicitly (``from triplon.dos import fermi_level``):
-:mod:`triplon.params`, :mod:`triplon.bands`, :mod:`triplon.fermi`,
-:mod:`triplon.dos`, :mod:`triplon.gap`, :mod:`triplon.caveats`,
-:mod:`triplon.sweep`, :mod:`triplon.paper`, :mod:`triplon.plotting`,
-:mod:`triplon.dataset`, :mod:`triplon.config` and the command line
-:mod:`triplon.cli`. Each submodule's ``__all__`` lists its public names.
+The package is arranged in rooms by concern, each a subpackage whose docstring says
+what lives there; a room imports only the rooms below it:
+
+* :mod:`triplon.model` -- band parameters, dispersion, Fermi lines, densities of states;
+* :mod:`triplon.pairing` -- the gap equations (Eqs. 14-18), one point and many at once;
+* :mod:`triplon.observables` -- Fermi-line gap distributions, tunneling spectra;
+* :mod:`triplon.studies` -- the paper's datasets, sweeps, fits to experiment;
+* :mod:`triplon.plotting` -- every figure;
+* :mod:`triplon.config` and :mod:`triplon.cli` -- the workflow configuration, the command line;
+* :mod:`triplon.data` -- physics-free labelled Datasets, provenance and NetCDF, used by any room.
+
+The package namespace holds only the band-parameter types; everything else is imported
+from its module (``from triplon.model.dos import fermi_level``). Each module's
+``__all__`` lists its public names.
 """
 
 from importlib.metadata import PackageNotFoundError, version
