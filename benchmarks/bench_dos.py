@@ -1,27 +1,27 @@
-"""Accuracy against wall time of the Fermi-level DOS methods of :mod:`triplon.dos`.
+"""Accuracy against wall time of the Fermi-level DOS methods of :mod:`triplon.model.dos`.
 
 What is measured
 ----------------
 The table is n_c = 0.10, 0.11, ..., 1.00 (91 points; ``--quick`` takes every
 5th point, 19 points, and fewer variants).
 
-1. **Production** -- :func:`triplon.dos.fermi_level` at the shipped default n (PROD_N) for every n_c:
+1. **Production** -- :func:`triplon.model.dos.fermi_level` at the shipped default n (PROD_N) for every n_c:
    the full table, i.e. the μ root finding, the fillings and N, Ñ (and the
    η^4 moment) of both bands. Its wall time (``time.perf_counter``, best of 3)
    is the *baseline* of every time ratio below. It is also timed at
    n = LOW_A, LOW_B and evaluated once at n = REF_N; the rows give the max
    and median relative error against n = REF_N (self-convergence), and the
    coarser rows' notes give the max error against n = PROD_N. (``fermi_level`` passes
-   ``n`` to the fillings and moments only; :func:`triplon.fermi.mu_from_n_c`
+   ``n`` to the fillings and moments only; :func:`triplon.model.fermi.mu_from_n_c`
    always uses its own default, so μ is the same in every row.)
 2. **Other methods** -- with μ fixed at the production values (so only the
    DOS step differs), N and Ñ (``powers=(0, 2)``) of both bands at every
    point by
 
-   * :func:`~triplon.dos.dos_moments_smeared` (Gaussian smearing, σ in eV, nk x nk grid),
-   * :func:`~triplon.dos.dos_moments_triangles` (linear triangle method, nk x nk grid),
-   * :func:`~triplon.dos.dos_moments_contour` (polar contour integral, ntheta angles).
-     Evaluations that raise :class:`triplon.fermi.TopologyError` are recorded
+   * :func:`~triplon.model.dos.dos_moments_smeared` (Gaussian smearing, σ in eV, nk x nk grid),
+   * :func:`~triplon.model.dos.dos_moments_triangles` (linear triangle method, nk x nk grid),
+   * :func:`~triplon.model.dos.dos_moments_contour` (polar contour integral, ntheta angles).
+     Evaluations that raise :class:`triplon.model.fermi.TopologyError` are recorded
      as NaN, counted, and left out of the error statistics.
 
    The time is for the whole table (all points, both bands) and the error is
@@ -68,7 +68,7 @@ from triplon.model.dos import (
 from triplon.model.fermi import TopologyError
 from triplon.model.params import BANDS
 
-PROD_N = DEFAULT_NODES  # the shipped default of triplon.dos
+PROD_N = DEFAULT_NODES  # the shipped default of triplon.model.dos
 LOW_A, LOW_B = 8, 12  # coarser settings, to show convergence
 REF_N = 48  # self-convergence reference (larger n only adds round-off)
 

@@ -5,7 +5,7 @@ What is measured
 The shipped fit ``stm_fan2025`` of ``config.yaml`` (STM on La2PrNi2O7,
 arXiv:2506.01788: T_c, max|Delta_alpha|, max|Delta_beta|; free lam, kappa,
 Omega at n_c = 0.45; coarse grid 9^3, chi2 map 61 x 61; with ``--quick``
-grid 5^3 and map 21 x 21), run by :func:`triplon.experiment.run_fit` from a cold
+grid 5^3 and map 21 x 21), run by :func:`triplon.studies.experiment.fit.run_fit` from a cold
 cache, in this process.
 
 1. **Fit** -- wall time of the whole fit (``time.perf_counter``), number of

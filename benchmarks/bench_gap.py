@@ -4,14 +4,14 @@ What is measured
 ----------------
 One parameter point, n_c = 0.45, kappa = 0.75, Omega = 0.3 eV, at two couplings:
 lambda = 0.5 (the reference) and lambda = 0.3 (a smaller gap, harder for grids).
-V = lambda / sqrt(N_alpha N_beta) from :func:`triplon.dos.fermi_level`. The
+V = lambda / sqrt(N_alpha N_beta) from :func:`triplon.model.dos.fermi_level`. The
 quantities are the s± gap coefficients of Eq. 15,
 Delta_b(k) = A_b + B_b eta_k^2, and the s± T_c.
 
-1. **Production** -- :func:`triplon.gap.prepare_shells` (the band-structure
+1. **Production** -- :func:`triplon.pairing.bcs.prepare_shells` (the band-structure
    preparation, done once per n_c and independent of lambda, kappa) is timed
    once and reported as the set-up time. Then one
-   :func:`triplon.gap.solve_full` (T = 0) plus one :func:`triplon.gap.tc_s_wave`
+   :func:`triplon.pairing.bcs.solve_full` (T = 0) plus one :func:`triplon.pairing.bcs.tc_s_wave`
    is timed, best of ``REPEATS`` (20; 5 with ``--quick``), and reported in ms.
 2. **Reference** -- the same solvers on high-resolution shells,
    ``prepare_shells(mu, 0.3, m=12, ratio=0.15, n_line=24, n_eta=7, eps_min=1e-9)``.
@@ -21,7 +21,7 @@ Delta_b(k) = A_b + B_b eta_k^2, and the s± T_c.
 3. **Baseline** -- a plain NumPy solver written in this file, on an N x N
    uniform grid over [-pi, pi)^2 (N = 512, 1024, 1536, 2048; 512 only with
    ``--quick``). Set-up (timed separately): xi_b(k) from
-   :func:`triplon.bands.xi` and eta_k^2 on the grid, the hard-cutoff shell
+   :func:`triplon.model.bands.xi` and eta_k^2 on the grid, the hard-cutoff shell
    mask |xi_b| < Omega, and the shell points kept as flat arrays. Solve:
    alternating (Gauss-Seidel) fixed-point iteration of the four Eq. 15
    equations, alpha from beta then beta from the new alpha, started from

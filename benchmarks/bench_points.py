@@ -9,27 +9,27 @@ x 4 = 120). A second workload puts every point at T = 5 meV (a full solution
 at T as well; 1 band key x 50 x 4 = 200 points, ``--quick``: 40).
 
 For every band key the shared work is prepared once and timed apart
-(:func:`triplon.sweep.band_work`: mu, Fermi-level N, Ñ, both shell
+(:func:`triplon.studies.sweeps.points.band_work`: mu, Fermi-level N, Ñ, both shell
 quadratures, the van Hove distance; the first call of the van Hove search per
 band set is timed separately because it is cached across band keys); the
-shell quadratures alone (:func:`triplon.gap.prepare_shells`) are timed once
+shell quadratures alone (:func:`triplon.pairing.bcs.prepare_shells`) are timed once
 more and shown in parentheses. Then:
 
-1. **Per point** -- the reference path of :func:`triplon.sweep.compute_point`:
-   :func:`triplon.gap.gap_summary` point after point (T = 0 solve by
+1. **Per point** -- the reference path of :func:`triplon.studies.sweeps.points.compute_point`:
+   :func:`triplon.pairing.bcs.gap_summary` point after point (T = 0 solve by
    ``scipy.optimize.root``, T_c and the d-wave T_c by Brent's method).
-2. **Batch** -- :mod:`triplon.batch` on all points of a band key at once
+2. **Batch** -- :mod:`triplon.pairing.batch` on all points of a band key at once
    (vectorised Newton solves, tabulated T_c bracket), including its own
-   per-band-key set-up (:func:`triplon.batch.shell_arrays`,
-   :func:`triplon.batch.moment_table`).
+   per-band-key set-up (:func:`triplon.pairing.shells.shell_arrays`,
+   :func:`triplon.pairing.batch_tc.moment_table`).
 
 Both paths end with the same record building (statuses, caveat flags). CPU
 time (``time.process_time``) per point excludes the shared band work; the
 ratio is per-point time of the reference over that of the batch. The maximum
 relative difference is taken over every quantity of every point (NaN must
-match NaN). Finally the end-to-end :func:`triplon.sweep.compute_chunk` over all
+match NaN). Finally the end-to-end :func:`triplon.studies.sweeps.points.compute_chunk` over all
 points (band work included) is compared with calling
-:func:`triplon.sweep.compute_point` on each.
+:func:`triplon.studies.sweeps.points.compute_point` on each.
 
 Usage::
 

@@ -7,10 +7,10 @@ full s± gaps of Eq. 14 at T = 2 meV (≈ 23 K), Dynes Gamma = 1 meV, 801 energi
 in [-1.6 Delta_max, 1.6 Delta_max], both bands, weights 1, 1.
 
 1. **Set-up** (timed once, not part of the target): the full solution at T
-   (:func:`triplon.gap.prepare_shells` + :func:`triplon.gap.solve_full`) and the
-   band data of :func:`triplon.spectrum.prepare_band` (energy step Gamma/2, as
-   :func:`triplon.spectrum.spectrum_point` uses).
-2. **Production** -- :func:`triplon.spectrum.spectrum_from_gaps` (Dynes DOS of both
+   (:func:`triplon.pairing.bcs.prepare_shells` + :func:`triplon.pairing.bcs.solve_full`) and the
+   band data of :func:`triplon.observables.fermi_line.prepare_band` (energy step Gamma/2, as
+   :func:`triplon.observables.spectrum.spectrum_point` uses).
+2. **Production** -- :func:`triplon.observables.spectrum.spectrum_from_gaps` (Dynes DOS of both
    bands on the fine grid, thermal convolution, peaks, gap distributions), best
    of ``REPEATS``. Target: <= 50 ms.
 3. **Reference** -- the same method at high resolution (energy step Gamma/4,

@@ -17,7 +17,7 @@ EXE = shutil.which("triplon") or str(Path(sys.executable).with_name("triplon"))
 
 
 def in_process(*args) -> subprocess.CompletedProcess:
-    """``triplon ARGS`` through :func:`triplon.cli.main`, which the console script calls.
+    """``triplon ARGS`` through :func:`triplon.cli.app.main`, which the console script calls.
 
     Returns what :func:`console_script` returns (exit status, stdout, stderr) without
     starting a Python process (~1 s each); ``--help`` exits through argparse as it does there.

@@ -1,4 +1,4 @@
-"""Caveat flags and critical fillings (triplon.caveats)."""
+"""Caveat flags and critical fillings (triplon.pairing.caveats)."""
 
 import math
 

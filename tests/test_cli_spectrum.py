@@ -1,5 +1,5 @@
 """`triplon spectrum`: the default spectrum from the real console script (a new process), the
-other cases through :func:`triplon.cli.main` in this process (the same code, ~1 s less each)."""
+other cases through :func:`triplon.cli.app.main` in this process (the same code, ~1 s less each)."""
 
 import math
 

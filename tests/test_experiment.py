@@ -1,4 +1,4 @@
-"""Experiments as data and fits of the model (triplon.experiment)."""
+"""Experiments as data and fits of the model (triplon.studies.experiment)."""
 
 import copy
 import math
@@ -122,7 +122,7 @@ def test_model_quantities_against_gap_summary():
 
 
 def test_gap_extremes_agree_with_the_spectrum_module():
-    """Two independent routes to the Fermi-line gap extremes: this module and triplon.spectrum."""
+    """Two independent routes to the Fermi-line gap extremes: this module and triplon.observables.spectrum."""
     from triplon.observables.spectrum import spectrum_point
 
     point = {"n_c": 0.45, "lam": 0.3, "kappa": 1.2, "omega": 0.1}

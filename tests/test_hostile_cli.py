@@ -1,7 +1,7 @@
 """Hostile command lines: exit status 2 and one stderr line for bad input, 1 for solver failures,
 strict JSON always, damaged provenance files named.
 
-Most cases call :func:`triplon.cli.main` in-process (fast); a few run the real
+Most cases call :func:`triplon.cli.app.main` in-process (fast); a few run the real
 console script to check that nothing else reaches stderr.
 """
 

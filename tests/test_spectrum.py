@@ -1,8 +1,8 @@
-"""Quasiparticle DOS, tunneling conductance and gap distributions (triplon.spectrum).
+"""Quasiparticle DOS, tunneling conductance and gap distributions (triplon.observables.spectrum).
 
 Every expectation is independent of the method under test: closed forms (Dynes BCS,
 the Gamma = 0 BCS DOS of a particle-hole asymmetric band built from the exact normal
-DOS, the sech^2 kernel), the exact normal DOS of triplon.dos, direct numerical
+DOS, the sech^2 kernel), the exact normal DOS of triplon.model.dos, direct numerical
 quadrature, sum rules, and a brute-force k-grid.
 """
 

@@ -15,7 +15,7 @@ Brillouin-zone normalised, fillings are per Ni (see :doc:`/physics`).
 # %%
 # Bands and densities of states at a filling
 # ------------------------------------------
-# :func:`triplon.dos.fermi_level` finds the chemical potential μ of a conduction-electron
+# :func:`triplon.model.dos.fermi_level` finds the chemical potential μ of a conduction-electron
 # density n_c = n_α + n_β and returns the fillings, N = ⟨δ(ξ)⟩ and Ñ = ⟨η² δ(ξ)⟩ of
 # both bands (exact Fermi-line quadrature). The default band parameters are the paper's
 # Fig. 2 set, :class:`triplon.BandParams`.
@@ -60,7 +60,7 @@ fig.tight_layout()
 # %%
 # Solving the gap equations at one point
 # --------------------------------------
-# :func:`triplon.gap.gap_point` returns the analytic results (Eqs. 17, 18) next to the
+# :func:`triplon.pairing.bcs.gap_point` returns the analytic results (Eqs. 17, 18) next to the
 # full momentum-space solution of Eq. 14, Δ_b(k) = A_b + B_b η_k², its T_c and the
 # d-wave eigenvalue. Here the paper's point: n_c = 0.45, λ = 0.5, κ = 0.75, Ω = 0.3 eV.
 
@@ -78,8 +78,8 @@ print(f"T_c = {s.Tc:.5f} eV, leading channel {s.leading_channel}")
 # -------------------------------------
 # The angle θ is measured around each pocket's own centre (Γ for the α electron
 # pocket, M for the β hole pocket), θ = 0 along a zone axis and θ = π/4 on the
-# diagonal, where η = cos kx − cos ky vanishes. :func:`triplon.fermi.find_pockets`
-# finds each sheet and :func:`triplon.fermi.fermi_contour` gives k_F(θ).
+# diagonal, where η = cos kx − cos ky vanishes. :func:`triplon.model.fermi.find_pockets`
+# finds each sheet and :func:`triplon.model.fermi.fermi_contour` gives k_F(θ).
 
 theta = np.linspace(0.0, np.pi / 2, 91)
 fig, ax = plt.subplots(figsize=(5, 3.2))
@@ -101,7 +101,7 @@ fig.tight_layout()
 #
 # What a tunneling experiment sees
 # --------------------------------
-# :func:`triplon.spectrum.spectrum_point` turns the gap at a point into the
+# :func:`triplon.observables.spectrum.spectrum_point` turns the gap at a point into the
 # quasiparticle density of states of each band and the tunneling conductance dI/dV
 # (per spin, 1/eV, BZ-normalised like N), here at T = 2 meV with a Dynes broadening
 # Γ = 1 meV (both in eV). The gap is A_b + B_b η² inside the pairing shell \|ξ\| < Ω and
@@ -137,10 +137,10 @@ fig.tight_layout()
 # A small phase diagram
 # ---------------------
 # A sweep is a grid over named axes, written as in ``config.yaml`` under ``sweeps:``.
-# The pipeline plans its chunks arithmetically (:func:`triplon.sweep_plan.plan_sweep`),
-# computes each chunk job (:func:`triplon.sweep_plan.run_chunk`, writing a NetCDF file
+# The pipeline plans its chunks arithmetically (:func:`triplon.studies.sweeps.plan.plan_sweep`),
+# computes each chunk job (:func:`triplon.studies.sweeps.store.run_chunk`, writing a NetCDF file
 # and, last, a manifest with its SHA-256) and gathers the verified chunks into the
-# phase diagram (:func:`triplon.sweep_plan.gather_sweep`); here the same functions
+# phase diagram (:func:`triplon.studies.sweeps.gather.gather_sweep`); here the same functions
 # run in-process on a 5 × 3 grid, in a temporary directory.
 
 spec = {

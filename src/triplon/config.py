@@ -14,7 +14,7 @@ offending value and the rule. The layers, in order:
    gap and a single-pocket Fermi surface at the paper's mu of Fig. 2b and at
    the paper's point of Figs. 4b-6, which is computed once by the same
    library functions as the jobs, so a value that would stop a job stops here);
-4. the physics of every sweep (:func:`triplon.sweep.validate_sweep`).
+4. the physics of every sweep (:func:`triplon.studies.sweeps.grid.validate_sweep`).
 
 :func:`config_errors` never raises on any YAML-representable input: it only
 returns messages (tested by a property-based fuzz test).

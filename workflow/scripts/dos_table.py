@@ -1,7 +1,7 @@
 """Rule script: tabulate mu, fillings, N, Ñ against n_c (results/paper/dos.nc).
 
 The n_c grid is the configured uniform grid refined at the critical fillings
-(triplon.paper.n_c_grid); the file's attribute ``n_c_grid`` says how.
+(triplon.studies.paper.n_c_grid); the file's attribute ``n_c_grid`` says how.
 """
 
 import sys

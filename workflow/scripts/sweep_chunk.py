@@ -1,7 +1,7 @@
 """Rule script: compute one chunk of sweep points (results/sweeps/<name>/chunks/<chunk>.{nc,json}).
 
 Points already in the sweep's point store are copied, the others computed by this
-process and ``threads - 1`` spawned workers (triplon.sweep_plan.run_chunk).
+process and ``threads - 1`` spawned workers (triplon.studies.sweeps.store.run_chunk).
 """
 
 
@@ -36,6 +36,6 @@ if __name__ == "__main__":
     import sys
 
     # spawned workers need nothing from this script (their task function lives in
-    # triplon.sweep_plan): without __file__ they do not re-run it and its preamble
+    # triplon.studies.sweeps.plan): without __file__ they do not re-run it and its preamble
     sys.modules["__main__"].__dict__.pop("__file__", None)
     main(snakemake)  # noqa: F821

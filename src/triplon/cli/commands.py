@@ -74,7 +74,7 @@ def _kappas(args) -> dict:
 
 
 def gap_caveats(s, fermi, n_c: float, params: BandParams) -> int:
-    """Caveat bits (:data:`triplon.caveats.FLAGS`) of one ``triplon gap`` result."""
+    """Caveat bits (:data:`triplon.pairing.caveats.FLAGS`) of one ``triplon gap`` result."""
     import numpy as np
 
     from triplon.model.dos import fermi_line_quadrature

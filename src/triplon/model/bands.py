@@ -9,7 +9,7 @@
 In the variables ``cx = cos kx``, ``cy = cos ky`` the dispersion is a quadratic
 polynomial, ``e(cx, cy) = A cy^2 + (b0 + b1 cx) cy + (A cx^2 + c1 cx + c0)``
 (see :func:`quadratic_coefficients`); the Fermi-level integrals in
-:mod:`triplon.dos` and :mod:`triplon.fermi` exploit this exactly.
+:mod:`triplon.model.dos` and :mod:`triplon.model.fermi` exploit this exactly.
 
 Energies in eV, momenta in units of the inverse in-plane lattice constant.
 """
@@ -171,7 +171,7 @@ def bands_on_path(params: BandParams | None = None, mu: float = 0.0, points_per_
     -------
     path : KPath
     xi : ndarray, shape (2, npath)
-        Rows ordered as :data:`triplon.params.BANDS` (eV).
+        Rows ordered as :data:`triplon.model.params.BANDS` (eV).
     """
     path = high_symmetry_path(points_per_unit)
     return path, np.stack([xi(path.kx, path.ky, b, mu, params) for b in BANDS])

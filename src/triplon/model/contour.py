@@ -1,7 +1,7 @@
 """Exact quadrature over Fermi lines and Fermi seas of the Eq. 5 bands.
 
 With cx = cos kx and cy = cos ky, xi(k) is a quadratic polynomial
-a cy^2 + b(cx) cy + c(cx) (:class:`triplon.bands.Quadratic`). By the four
+a cy^2 + b(cx) cy + c(cx) (:class:`triplon.model.bands.Quadratic`). By the four
 reflections kx -> -kx, ky -> -ky a BZ average of a function f(cx, cy) becomes
 
     <f>_BZ = (1/pi^2) ∫∫_[-1,1]^2 f dcx dcy / sqrt((1 - cx^2)(1 - cy^2))

@@ -10,7 +10,7 @@ Four methods are provided; they share nothing but the dispersion:
 
 * :func:`dos_moments` -- the production method: an exact line integral over the
   Fermi line in the variables (cos kx, cos ky), where xi is a quadratic
-  polynomial (see :mod:`triplon._conic`). Exponential convergence, any Fermi
+  polynomial (see :mod:`triplon.model.contour`). Exponential convergence, any Fermi
   surface topology, relative error ~1e-12 away from van Hove energies.
 * :func:`dos_moments_contour` -- the line integral ∮ f dl/|∇xi| over each
   closed pocket, parametrised by the pocket-centred angle θ (trapezoid rule).
@@ -134,7 +134,7 @@ def dos_moments_contour(
     """Same as :func:`dos_moments` by polar line integrals over each pocket.
 
     (1/(2π)^2) Σ_pockets ∫ dθ eta^p r/|∂xi/∂r|; requires star-shaped pockets
-    around Γ, X, Y or M (raises :class:`triplon.fermi.TopologyError` otherwise).
+    around Γ, X, Y or M (raises :class:`triplon.model.fermi.TopologyError` otherwise).
     """
     out = np.zeros(len(powers))
     weights = [(lambda kx, ky, p=p: eta(kx, ky) ** p) for p in powers]

@@ -158,7 +158,7 @@ def find_pockets(band: str, mu: float, params: BandParams | None = None, ntheta:
     TopologyError
         When a Fermi line exists but is not made of pockets around Γ, X, Y, M
         (open sheets exactly at a Lifshitz transition, or non-star-shaped
-        pockets). Use :func:`triplon.dos.fermi_level_dos` there, which needs no
+        pockets). Use :func:`triplon.model.dos.fermi_level` there, which needs no
         topology.
     """
     lo, hi = band_range(band, params)

@@ -511,7 +511,7 @@ def fermi_line_eta2_range(band: str, mu: float, params=None, n: int = 24) -> tup
     """Smallest and largest eta^2 on the Fermi line xi_band = 0 (exact).
 
     In (cx, cy) = (cos kx, cos ky) the Fermi line is a conic inside the square
-    [-1, 1]^2 (:class:`triplon.bands.Quadratic`). eta = cx - cy is extremal on it
+    [-1, 1]^2 (:class:`triplon.model.bands.Quadratic`). eta = cx - cy is extremal on it
     where it leaves the square (cx or cy = ±1), on the diagonal cx = cy (eta = 0)
     or where grad xi ∥ (1, -1), i.e. on the line cx + cy = -(b0 + c1)/(2A + b1).
     All are roots of quadratics; the Fermi-line Gauss nodes are added as

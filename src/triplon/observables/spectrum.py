@@ -376,7 +376,7 @@ def spectrum_dataset(result: SpectrumResult):
     ``dos_total``, ``didv`` (energy), ``gap_min``, ``gap_max``, ``gap_A``,
     ``gap_B``, ``dos_normal`` (band), ``gap_hist_weight``, ``gap_hist_centre``
     (band, gap_bin) and ``peak_energy`` (peak). Provenance attributes are added
-    by the caller (:func:`triplon.dataset.with_provenance`).
+    by the caller (:func:`triplon.data.provenance.with_provenance`).
 
     Parameters
     ----------

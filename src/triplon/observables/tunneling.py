@@ -1,6 +1,6 @@
 """Quasiparticle DOS, tunneling conductance and gap distributions (PHYSICS.md §5, §8).
 
-Per spin and BZ-normalised like N of :mod:`triplon.dos`, the quasiparticle DOS of
+Per spin and BZ-normalised like N of :mod:`triplon.model.dos`, the quasiparticle DOS of
 band b with the s± gap Delta_b(k) = A_b + B_b eta_k^2 of Eqs. 14–16 is
 
     N_s,b(E) = < u_k^2 delta(E - E_k) + v_k^2 delta(E + E_k) >_BZ,

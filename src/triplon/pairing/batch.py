@@ -1,17 +1,17 @@
 """Vectorised gap solves for many points sharing one pair of shell quadratures.
 
 Points with the same band set, filling n_c and cutoff Omega share the shell
-quadratures (:func:`triplon.gap.prepare_shells`) and differ only in V (or
+quadratures (:func:`triplon.pairing.bcs.prepare_shells`) and differ only in V (or
 lambda), kappa_a, kappa_b and T. This module solves all of them together and
-returns, point by point, what :func:`triplon.gap.gap_summary` returns one at a
+returns, point by point, what :func:`triplon.pairing.bcs.gap_summary` returns one at a
 time (same equations, same quadrature, same conventions; agreement to ~1e-12):
 
 * Eq. 17 exactly (vectorised Newton on y = ln(Delta_alpha/Delta_beta)/2 in
   the closed form y = ln(r)/4 + asinh(lambda y)/2, bracketed as
-  :func:`triplon.gap.solve_eq17` brackets it);
+  :func:`triplon.pairing.analytic.solve_eq17` brackets it);
 * the full T = 0 (and T > 0) s± solution of Eq. 14: Newton in the unknowns
   (ln A_alpha, B_alpha/A_alpha, ln|A_beta|, B_beta/A_beta) of
-  :func:`triplon.gap.solve_full`, with the analytic Jacobian of the separable
+  :func:`triplon.pairing.bcs.solve_full`, with the analytic Jacobian of the separable
   map and a per-point backtracking line search;
 * T_c of the s± and the d-wave channel: the linear moments K_m(T) are
   tabulated once per shell pair on a grid in ln T (:func:`moment_table`),
@@ -37,7 +37,7 @@ Fault isolation
 ---------------
 A point whose batch solve does not converge (iteration limit, line search
 failure, non-finite values) is solved again by the per-point reference
-solver of :mod:`triplon.gap`; an exception there becomes that point's status.
+solver of :mod:`triplon.pairing.bcs`; an exception there becomes that point's status.
 """
 
 from __future__ import annotations
@@ -73,11 +73,11 @@ NEWTON_BLOCK = 64
 
 
 def eq17_batch(dos_ratio, lam, omega):
-    """Exact Eq. 17 for arrays of (r, lambda, Omega); as :func:`triplon.gap.solve_eq17`.
+    """Exact Eq. 17 for arrays of (r, lambda, Omega); as :func:`triplon.pairing.analytic.solve_eq17`.
 
     With y = ln(Delta_alpha/Delta_beta)/2 the ratio of the two equations reads
     g(y) = y - ln(r)/4 - asinh(lambda y)/2 = 0 (the log of
-    :func:`~triplon.gap.solve_eq17` is 2 asinh(lambda y)); the root is searched
+    :func:`~triplon.pairing.analytic.solve_eq17` is 2 asinh(lambda y)); the root is searched
     on the side of y0 = ln(r)/4 away from 0, bracketed by the same marching.
 
     Returns
@@ -191,7 +191,7 @@ def _band_sums(sh: ShellArrays, A, B, T):
 
 
 def _residual_jacobian(arrs, V, k2, T, z):
-    """Residual of :func:`triplon.gap.solve_full` in z = (ln a, qa, ln b, qb) and its Newton step."""
+    """Residual of :func:`triplon.pairing.bcs.solve_full` in z = (ln a, qa, ln b, qb) and its Newton step."""
     a, b = np.exp(z[0]), np.exp(z[2])
     x0, x1, x2, x3 = a, a * z[1], -b, -b * z[3]
     ya0, ya1, sa0, sa1, sa2 = _band_sums(arrs["beta"], x2, x3, T)  # feeds alpha
@@ -308,13 +308,13 @@ def _reference_full(shells, V, ka, kb, T):
 
 
 def solve_batch(shells, fermi, V, kappa_a, kappa_b, T, arrs=None, table=None) -> list[dict]:
-    """All gap quantities of points sharing ``shells`` (what :func:`triplon.gap.gap_summary` gives).
+    """All gap quantities of points sharing ``shells`` (what :func:`triplon.pairing.bcs.gap_summary` gives).
 
     Parameters
     ----------
     shells : dict
         {"alpha": ShellQuadrature, "beta": ShellQuadrature} at one mu, Omega.
-    fermi : triplon.dos.FermiLevel
+    fermi : triplon.model.dos.FermiLevel
         Fermi-level N, Ñ at that mu (both N > 0).
     V, kappa_a, kappa_b, T : array_like, shape (P,)
         Pairing strength (eV), Kondo-to-Hund ratios and temperature (eV) per point.

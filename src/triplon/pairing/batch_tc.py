@@ -11,7 +11,7 @@ from triplon.model.params import BANDS
 from triplon.pairing.shells import ShellArrays, _bracketed_newton, _scratch, _tree_sum_stack
 
 ROOT_XTOL = 1e-12
-"""Tolerance in ln T (relative accuracy of T_c), as :func:`triplon.gap.critical_temperature`."""
+"""Tolerance in ln T (relative accuracy of T_c), as :func:`triplon.pairing.bcs.critical_temperature`."""
 TC_STEP_TOL = 1e-6
 """A Newton step in ln T below this ends the T_c search (applied: error of order 1e-12)."""
 
@@ -89,7 +89,7 @@ def _d_eig(K1a, dK1a, K1b, dK1b, V, kappa_sum):
 def s_wave_eigenvalues(arrs, V, kappa2, T, deriv=True):
     """Leading s± eigenvalue V sqrt(rho(M_beta M_alpha)) (and d/dlnT) for arrays of points.
 
-    As :func:`triplon.gap.s_wave_eigenvalue`, with the closed form of the
+    As :func:`triplon.pairing.bcs.s_wave_eigenvalue`, with the closed form of the
     largest eigenvalue of a 2 x 2 product (real: M_b = diag(1, kappa^2) S_b
     with S_b positive semi-definite).
     """
@@ -166,7 +166,7 @@ def _tabulated_root(lam_grid, dlam_grid, s_grid):
 def critical_temperatures(eig, floor: float, omega: float, guess=None, n=None):
     """T where each point's decreasing eigenvalue crosses 1 (eV); 0 where below ``floor``.
 
-    As :func:`triplon.gap.critical_temperature`: 0 if eigenvalue(floor) < 1,
+    As :func:`triplon.pairing.bcs.critical_temperature`: 0 if eigenvalue(floor) < 1,
     otherwise the upper end doubles from Omega until the eigenvalue is < 1, and
     the root is found in ln T (Newton with the analytic derivative, kept in
     the bracket, bisection where Newton leaves it) to ``ROOT_XTOL``.
@@ -243,7 +243,7 @@ def tabulated_critical_temperatures(table: MomentTable, lam_grid, dlam_grid, eig
     cubic through the bracket gives the first guess, and
     :func:`_bracketed_newton` with the exact eigenvalue ``eig(T, k, deriv)``
     finishes to ``ROOT_XTOL`` (usually two evaluations). 0 where the
-    eigenvalue at the floor is < 1 (as :func:`triplon.gap.critical_temperature`);
+    eigenvalue at the floor is < 1 (as :func:`triplon.pairing.bcs.critical_temperature`);
     points with T_c above the table go through :func:`critical_temperatures`.
 
     Returns (tc, status) as :func:`critical_temperatures`.

@@ -19,7 +19,7 @@ so this d-wave channel is attractive *without* a sign change between the bands
 kappa-linear term of Eq. 13 cancel. Since the pairing is purely interband, only
 the product of the two couplings enters the eigenvalue of either channel.
 
-Shell averages use :class:`triplon.dos.ShellQuadrature` (energy nodes x exact
+Shell averages use :class:`triplon.model.dos.ShellQuadrature` (energy nodes x exact
 Fermi-line quadrature); no k x k' matrix is ever built.
 """
 
@@ -340,7 +340,7 @@ def gap_summary(shells, fermi, V, kappa_a, kappa_b=None, T=0.0) -> GapSummary:
     Parameters
     ----------
     shells : dict of ShellQuadrature
-    fermi : triplon.dos.FermiLevel
+    fermi : triplon.model.dos.FermiLevel
         Fermi-level N, Ñ at the same mu.
     V : float
         Pairing strength (eV).

@@ -8,7 +8,7 @@ and ``flag_meanings``) and are printed by the command line.
 Critical fillings
 -----------------
 The Fermi-surface topology of a band changes where mu crosses one of its
-critical energies (band edges, van Hove saddles; :func:`triplon.bands.van_hove_energies`).
+critical energies (band edges, van Hove saddles; :func:`triplon.model.bands.van_hove_energies`).
 :func:`critical_fillings` converts them to n_c = n_alpha + n_beta. Near a van
 Hove filling N diverges logarithmically, so fixing lambda through the
 Fermi-level N sends V -> 0 and the point is flagged.

@@ -72,7 +72,7 @@ def _scratch(slot: str, shape) -> np.ndarray:
 
 @dataclass(frozen=True)
 class ShellArrays:
-    """Node arrays of one band's :class:`triplon.dos.ShellQuadrature`, shaped (nodes, 1).
+    """Node arrays of one band's :class:`triplon.model.dos.ShellQuadrature`, shaped (nodes, 1).
 
     ``xi2``, ``xi``, ``u`` (eta^2) and the weights of the map sums and of the
     Jacobian sums of the full solve; ``e``, ``ekw`` (energy_weight / (2 |xi|))

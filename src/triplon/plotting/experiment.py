@@ -2,7 +2,7 @@
 
 ``render_experiment_figure(name, fit, numerics, pdf, png)`` builds the figure's
 Dataset from a fit file (``results/experiments/<fit>/fit.nc``, see
-:func:`triplon.experiment.fit_dataset`), draws it in the paper style of
+:func:`triplon.studies.experiment.results.fit_dataset`), draws it in the paper style of
 :mod:`triplon.plotting` and returns the Dataset. Figures:
 
 * ``chi2_map``: chi2 over the two leading free parameters (other free
@@ -10,7 +10,7 @@ Dataset from a fit file (``results/experiments/<fit>/fit.nc``, see
   the paper's point marked (a curve for a single free parameter);
 * ``gap_distribution``: Fermi-line weight at each |Delta_b| (T -> 0) at the best
   fit and at the paper's point, with the measured gaps;
-* ``spectrum``: quasiparticle DOS (:func:`triplon.spectrum.spectrum_point`) at
+* ``spectrum``: quasiparticle DOS (:func:`triplon.observables.spectrum.spectrum_point`) at
   the best fit and at the paper's point, with the measured gaps;
 * ``summary``: pulls and the table of best-fit values, chi2, dof, p-value.
 
@@ -91,7 +91,7 @@ def gap_distribution_data(fit: xr.Dataset, numerics: dict, bins: int = 120) -> x
     Parameters
     ----------
     fit : xarray.Dataset
-        A fit file (``results/experiments/<fit>/fit.nc``, :func:`triplon.experiment.fit_dataset`).
+        A fit file (``results/experiments/<fit>/fit.nc``, :func:`triplon.studies.experiment.results.fit_dataset`).
     numerics : dict
         The ``numerics`` section of the configuration.
     bins : int
@@ -214,7 +214,7 @@ GAMMA_FRACTION = 0.03
 
 
 def _spectrum_at(point: dict, emax: float | None, gamma: float | None):
-    """:func:`triplon.spectrum.spectrum_point` at a fit-style parameter point (T -> 0)."""
+    """:func:`triplon.observables.spectrum.spectrum_point` at a fit-style parameter point (T -> 0)."""
     from triplon.model.params import BandParams
     from triplon.observables.spectrum import spectrum_point
     from triplon.studies.sweeps.grid import resolve_point
@@ -240,13 +240,13 @@ def spectrum_data(fit: xr.Dataset, numerics: dict) -> xr.Dataset:
     """Data of the ``spectrum`` figure: quasiparticle DOS at the best fit and at the paper's point.
 
     Per spin, relative to the normal-state N_alpha + N_beta, from
-    :func:`triplon.spectrum.spectrum_point` with Dynes broadening
+    :func:`triplon.observables.spectrum.spectrum_point` with Dynes broadening
     :data:`GAMMA_FRACTION` x the largest gap, T -> 0.
 
     Parameters
     ----------
     fit : xarray.Dataset
-        A fit file (``results/experiments/<fit>/fit.nc``, :func:`triplon.experiment.fit_dataset`).
+        A fit file (``results/experiments/<fit>/fit.nc``, :func:`triplon.studies.experiment.results.fit_dataset`).
     numerics : dict
         The ``numerics`` section of the configuration.
 
@@ -381,7 +381,7 @@ def render_experiment_figure(name: str, fit: xr.Dataset, numerics: dict, pdf: st
     name : str
         A key of :data:`EXPERIMENT_FIGURES`.
     fit : xarray.Dataset
-        A fit file (``results/experiments/<fit>/fit.nc``, :func:`triplon.experiment.fit_dataset`).
+        A fit file (``results/experiments/<fit>/fit.nc``, :func:`triplon.studies.experiment.results.fit_dataset`).
     numerics : dict
         The ``numerics`` section of the configuration.
     pdf, png : str

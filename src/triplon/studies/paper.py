@@ -2,7 +2,7 @@
 
 Each function takes plain parameters (or upstream Datasets), calls the
 library and returns an :class:`xarray.Dataset` following the data contract of
-:mod:`triplon.dataset`. The workflow scripts only read, call and write.
+:mod:`triplon.data.provenance`. The workflow scripts only read, call and write.
 """
 
 from __future__ import annotations
@@ -74,7 +74,7 @@ CRITICAL_DELTA = 1e-9
 
 N_C_GRID = (
     "non-uniform: the uniform grid {start, stop, num} plus, inside it, n_c +- 1e-9 around every "
-    "critical filling n_crit (triplon.caveats.critical_fillings; a Lifshitz step of N is drawn "
+    "critical filling n_crit (triplon.pairing.caveats.critical_fillings; a Lifshitz step of N is drawn "
     "vertical), n_crit itself for band edges and Lifshitz points, and points at geometric distances "
     "1e-9 ... grid step (3 per decade) on both sides of each van Hove filling, where N diverges "
     "logarithmically (n_crit itself is left out there)"
@@ -99,7 +99,7 @@ def n_c_grid(
         bracketed by c +- :data:`CRITICAL_DELTA`; a Lifshitz or band-edge filling
         is included itself; a van Hove filling (where N is infinite) is not, but
         gets c +- d for d geometric from :data:`CRITICAL_DELTA` to the uniform step.
-    critical : list of triplon.caveats.CriticalFilling
+    critical : list of triplon.pairing.caveats.CriticalFilling
         The critical fillings inside (start, stop).
     """
     uniform = np.round(np.linspace(start, stop, int(num)), 10)
@@ -432,7 +432,7 @@ def dos_table_dataset(n_c, params: BandParams | None = None, n: int | None = Non
         Conduction-electron densities per Ni (0 < n_c < 2).
     params : BandParams, optional
     n : int, optional
-        Quadrature nodes per piece (default :data:`triplon.dos.DEFAULT_NODES`).
+        Quadrature nodes per piece (default :data:`triplon.model.dos.DEFAULT_NODES`).
 
     Returns
     -------

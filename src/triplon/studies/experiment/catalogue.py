@@ -4,7 +4,7 @@ PHYSICS.md §7–8. An *experiment* is a catalogue entry (``experiments:`` in th
 configuration): a citation, material, method and a list of observables
 ``{quantity, value, sigma, unit[, bound]}``. A *fit* (``fit:``) names an
 experiment, the free parameters with bounds (any sweep parameter of
-:data:`triplon.sweep.PARAMETERS` except ``T``) and fixed values, and finds the
+:data:`triplon.studies.sweeps.grid.PARAMETERS` except ``T``) and fixed values, and finds the
 global minimum of
 
     chi2 = Σ_i ((model_i - measured_i) / sigma_i)^2

@@ -44,7 +44,7 @@ class FitSpec:
     obs : list of Observable
         The fitted observables (canonical units).
     free : list of (str, float, float)
-        Free parameters with their bounds (units of :data:`triplon.sweep.PARAMETERS`,
+        Free parameters with their bounds (units of :data:`triplon.studies.sweeps.grid.PARAMETERS`,
         eV for energies).
     fixed : dict
         Fixed parameter values.

@@ -19,7 +19,7 @@ class ModelCache:
     ----------
     numerics : dict, optional
         The ``numerics`` section of the configuration (``quadrature_nodes``,
-        ``shell`` options of :func:`triplon.gap.prepare_shells`).
+        ``shell`` options of :func:`triplon.pairing.bcs.prepare_shells`).
     size : int
         Largest number of shell quadratures kept.
     """
@@ -66,8 +66,8 @@ def model_quantities(point: dict, cache: ModelCache | None = None, need_gaps: bo
     Parameters
     ----------
     point : dict
-        Parameters named as in :data:`triplon.sweep.PARAMETERS` (defaults of
-        :func:`triplon.sweep.resolve_point`: the paper's bands, n_c = 0.45,
+        Parameters named as in :data:`triplon.studies.sweeps.grid.PARAMETERS` (defaults of
+        :func:`triplon.studies.sweeps.grid.resolve_point`: the paper's bands, n_c = 0.45,
         lam = 0.5, kappa = 0.75, Omega = 0.3 eV).
     cache : ModelCache, optional
     need_gaps : bool

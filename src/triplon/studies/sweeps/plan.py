@@ -12,7 +12,7 @@ and memory and nothing per point. Points sharing a shell quadrature are
 contiguous, so a chunk holds few quadrature groups.
 
 A chunk job (:func:`run_chunk`) enumerates its block, gives every point its key
-(:func:`triplon.sweep.point_key`: SHA-256 of the resolved parameters, the
+(:func:`triplon.studies.sweeps.points.point_key`: SHA-256 of the resolved parameters, the
 numerics and the library fingerprint), looks the keys up in the *point store*
 -- the finished chunk files of every earlier grid of the same sweep, found
 through their manifests, which list each file's quadrature groups -- and
@@ -185,7 +185,7 @@ def group_key(resolved: dict, numerics: dict, code: str) -> str:
 
 
 def point_keys(raw_points: list[dict], numerics: dict, code: str):
-    """Point keys and quadrature-group keys of raw points (see :func:`triplon.sweep.resolve_point`)."""
+    """Point keys and quadrature-group keys of raw points (see :func:`triplon.studies.sweeps.grid.resolve_point`)."""
     keys, groups, seen = [], [], {}
     key = point_key_function(numerics, code)
     for p in raw_points:

@@ -137,7 +137,7 @@ def check_point(point: dict) -> dict:
 
 
 def _van_hove_distance(band: dict, n_c: float) -> float:
-    """:func:`triplon.caveats.van_hove_distance` (cached per band set there); inf if it fails."""
+    """:func:`triplon.pairing.caveats.van_hove_distance` (cached per band set there); inf if it fails."""
     from triplon.pairing.caveats import van_hove_distance
 
     try:
@@ -215,7 +215,7 @@ def _blank(status: str, resolved: dict | None = None, work: dict | None = None) 
 
 
 def _flags(out: dict, work: dict) -> int:
-    """Caveat bits of a point record (:func:`triplon.caveats.point_flags`)."""
+    """Caveat bits of a point record (:func:`triplon.pairing.caveats.point_flags`)."""
     from triplon.pairing.caveats import point_flags
 
     gap_max = math.nan
@@ -266,7 +266,7 @@ _SOLUTION_KEYS = (
 
 
 def _finish(resolved: dict, work: dict, sol: dict) -> dict:
-    """A point's record from its solution (the keys of :func:`triplon.batch.solve_batch`)."""
+    """A point's record from its solution (the keys of :func:`triplon.pairing.batch.solve_batch`)."""
     rec = work.get("record")
     if rec is None:  # the NaN record with the band key's Fermi-level values, built once per key
         rec = work["record"] = _blank("ok", None, work)
@@ -284,7 +284,7 @@ def _finish(resolved: dict, work: dict, sol: dict) -> dict:
 
 
 def _reference_solution(work: dict, resolved: dict) -> dict:
-    """One point by the per-point solvers of :mod:`triplon.gap` (:func:`~triplon.gap.gap_summary`)."""
+    """One point by the per-point solvers of :mod:`triplon.pairing.bcs` (:func:`~triplon.pairing.bcs.gap_summary`)."""
     from triplon.pairing.analytic import GapWarning
     from triplon.pairing.bcs import gap_summary, resolve_V
 
@@ -318,7 +318,7 @@ def _error_status(exc: Exception) -> str:
 
 
 def compute_point(resolved: dict, shells_cache: dict, numerics: dict) -> dict:
-    """All quantities of one point by the per-point reference solvers (:func:`triplon.gap.gap_summary`).
+    """All quantities of one point by the per-point reference solvers (:func:`triplon.pairing.bcs.gap_summary`).
 
     ``resolved`` may be raw ({parameter: value}) or resolved (:func:`resolve_point`).
     Never raises: a failure is the point's ``status`` ('<reason>: <details>',
@@ -351,7 +351,7 @@ def compute_point(resolved: dict, shells_cache: dict, numerics: dict) -> dict:
 
 
 BATCH_SIZE = 256
-"""Points solved together by :func:`triplon.batch.solve_batch` (no effect on the results)."""
+"""Points solved together by :func:`triplon.pairing.batch.solve_batch` (no effect on the results)."""
 
 
 def _batch_solutions(work: dict, members: list[dict]) -> list:
@@ -380,7 +380,7 @@ def compute_chunk(points: list[dict], numerics: dict, log=None) -> list[dict]:
 
     Each result has every key of :data:`SCALARS` plus ``status``. Deterministic
     per point: its numbers do not depend on the other points of the chunk or on
-    their order (:mod:`triplon.batch`). A failure is confined to its point
+    their order (:mod:`triplon.pairing.batch`). A failure is confined to its point
     (``status``, NaN values, ``converged`` = 0). Progress goes to ``log``.
     """
     from triplon.pairing.batch_tc import moment_table

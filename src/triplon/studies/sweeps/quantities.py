@@ -77,7 +77,7 @@ _DERIVED = {
 def quantity_attrs(name: str) -> dict:
     """CF attributes of a per-point quantity: ``units`` and ``long_name``.
 
-    ``caveat_flags`` gets the CF flag attributes of :func:`triplon.caveats.flag_attrs`,
+    ``caveat_flags`` gets the CF flag attributes of :func:`triplon.pairing.caveats.flag_attrs`,
     ``status`` the list of its reasons.
     """
     from triplon.pairing.caveats import flag_attrs

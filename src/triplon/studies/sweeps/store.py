@@ -178,7 +178,7 @@ def _cpu_seconds() -> tuple[float, float]:
 
 
 def _compute_raw(raw_points: list[dict], numerics: dict) -> dict:
-    """Results of raw points through :func:`triplon.sweep.compute_chunk` (runs in a worker).
+    """Results of raw points through :func:`triplon.studies.sweeps.points.compute_chunk` (runs in a worker).
 
     Returned as columns, {quantity: ndarray of its dtype, "status": list of str}: a
     worker's answer pickles as a few arrays instead of one dict per point.
@@ -225,7 +225,7 @@ def _tasks(missing: list[tuple[str, int]], threads: int) -> list[list[int]]:
 def chunk_dataset(plan: SweepPlan, block: int, keys: list[str], columns: dict, numerics: dict, code: str):
     """One chunk's results as a Dataset over ``point`` (coordinate: point key; ``index``: flat index).
 
-    ``columns`` maps every quantity of :data:`triplon.sweep.SCALARS` and ``status`` to its
+    ``columns`` maps every quantity of :data:`triplon.studies.sweeps.quantities.SCALARS` and ``status`` to its
     values in block order; they are stored with their dtypes and attributes.
     """
     import xarray as xr
