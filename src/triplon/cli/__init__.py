@@ -7,7 +7,8 @@ provenance) and :mod:`triplon.cli.app` the parser and :func:`main`, which the
 that ``triplon --help`` starts fast.
 """
 
-from triplon.cli.app import build_parser, main
+from triplon.cli.app import build_parser as build_parser
+from triplon.cli.app import main as main
 
 __all__: list[str] = []
 # the interface of this package is the command line (docs/cli.rst); main and build_parser

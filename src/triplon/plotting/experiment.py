@@ -91,7 +91,8 @@ def gap_distribution_data(fit: xr.Dataset, numerics: dict, bins: int = 120) -> x
     Parameters
     ----------
     fit : xarray.Dataset
-        A fit file (``results/experiments/<fit>/fit.nc``, :func:`triplon.studies.experiment.results.fit_dataset`).
+        A fit file (``results/experiments/<fit>/fit.nc``,
+        :func:`triplon.studies.experiment.results.fit_dataset`).
     numerics : dict
         The ``numerics`` section of the configuration.
     bins : int
@@ -246,7 +247,8 @@ def spectrum_data(fit: xr.Dataset, numerics: dict) -> xr.Dataset:
     Parameters
     ----------
     fit : xarray.Dataset
-        A fit file (``results/experiments/<fit>/fit.nc``, :func:`triplon.studies.experiment.results.fit_dataset`).
+        A fit file (``results/experiments/<fit>/fit.nc``,
+        :func:`triplon.studies.experiment.results.fit_dataset`).
     numerics : dict
         The ``numerics`` section of the configuration.
 
@@ -381,7 +383,8 @@ def render_experiment_figure(name: str, fit: xr.Dataset, numerics: dict, pdf: st
     name : str
         A key of :data:`EXPERIMENT_FIGURES`.
     fit : xarray.Dataset
-        A fit file (``results/experiments/<fit>/fit.nc``, :func:`triplon.studies.experiment.results.fit_dataset`).
+        A fit file (``results/experiments/<fit>/fit.nc``,
+        :func:`triplon.studies.experiment.results.fit_dataset`).
     numerics : dict
         The ``numerics`` section of the configuration.
     pdf, png : str

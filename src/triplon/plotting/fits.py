@@ -34,7 +34,7 @@ QLABEL = {
     "gap2_Tc_max_alpha": r"$2\Delta_\alpha^{max}/k_BT_c$",
     "gap2_Tc_max_beta": r"$2\Delta_\beta^{max}/k_BT_c$",
 }
-"""Labels (matplotlib mathtext) of the quantities of :data:`triplon.studies.experiment.catalogue.QUANTITIES`."""
+"""Labels (matplotlib mathtext) of :data:`triplon.studies.experiment.catalogue.QUANTITIES`."""
 DCHI2 = (2.30, 6.18)
 """chi2_min + these: 68 % and 95 % regions for two parameters."""
 
@@ -79,7 +79,8 @@ def chi2_map_data(fit: xr.Dataset) -> xr.Dataset:
     Parameters
     ----------
     fit : xarray.Dataset
-        A fit file (``results/experiments/<fit>/fit.nc``, :func:`triplon.studies.experiment.results.fit_dataset`).
+        A fit file (``results/experiments/<fit>/fit.nc``,
+        :func:`triplon.studies.experiment.results.fit_dataset`).
 
     Returns
     -------
@@ -206,7 +207,8 @@ def summary_data(fit: xr.Dataset) -> xr.Dataset:
     Parameters
     ----------
     fit : xarray.Dataset
-        A fit file (``results/experiments/<fit>/fit.nc``, :func:`triplon.studies.experiment.results.fit_dataset`).
+        A fit file (``results/experiments/<fit>/fit.nc``,
+        :func:`triplon.studies.experiment.results.fit_dataset`).
 
     Returns
     -------

@@ -284,7 +284,7 @@ def _finish(resolved: dict, work: dict, sol: dict) -> dict:
 
 
 def _reference_solution(work: dict, resolved: dict) -> dict:
-    """One point by the per-point solvers of :mod:`triplon.pairing.bcs` (:func:`~triplon.pairing.bcs.gap_summary`)."""
+    """One point by the per-point solvers (:func:`~triplon.pairing.bcs.gap_summary`)."""
     from triplon.pairing.analytic import GapWarning
     from triplon.pairing.bcs import gap_summary, resolve_V
 
@@ -318,7 +318,7 @@ def _error_status(exc: Exception) -> str:
 
 
 def compute_point(resolved: dict, shells_cache: dict, numerics: dict) -> dict:
-    """All quantities of one point by the per-point reference solvers (:func:`triplon.pairing.bcs.gap_summary`).
+    """All quantities of one point by the reference solvers (:func:`~triplon.pairing.bcs.gap_summary`).
 
     ``resolved`` may be raw ({parameter: value}) or resolved (:func:`resolve_point`).
     Never raises: a failure is the point's ``status`` ('<reason>: <details>',
