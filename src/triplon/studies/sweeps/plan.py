@@ -185,7 +185,7 @@ def group_key(resolved: dict, numerics: dict, code: str) -> str:
 
 
 def point_keys(raw_points: list[dict], numerics: dict, code: str):
-    """Point keys and quadrature-group keys of raw points (:func:`~triplon.studies.sweeps.grid.resolve_point`)."""
+    """Point keys and quadrature-group keys of raw points (as :func:`resolve_point` reads them)."""
     keys, groups, seen = [], [], {}
     key = point_key_function(numerics, code)
     for p in raw_points:
