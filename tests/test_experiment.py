@@ -121,16 +121,14 @@ def test_model_quantities_against_gap_summary():
     assert cache.shell_builds == 1  # kappa changes reuse the shells
 
 
-def test_gap_extremes_agree_with_the_spectrum_module():
-    """Two independent routes to the Fermi-line gap extremes: this module and triplon.observables.spectrum."""
-    from triplon.observables.spectrum import spectrum_point
-
-    point = {"n_c": 0.45, "lam": 0.3, "kappa": 1.2, "omega": 0.1}
-    m = model_quantities(point)
-    s = spectrum_point(n_c=0.45, lam=0.3, kappa=1.2, omega=0.1, gamma=1e-4, points=11)
+def test_gap_extremes_against_a_dense_fermi_line():
+    """The model's gap extremes against |A + B eta^2| on a dense Fermi-line quadrature."""
+    m = model_quantities({"n_c": 0.45, "lam": 0.3, "kappa": 1.2, "omega": 0.1})
     for b in ("alpha", "beta"):
-        assert m[f"gap_max_{b}"] == pytest.approx(1e3 * getattr(s, f"gap_max_{b}"), rel=1e-6)
-        assert m[f"gap_min_{b}"] == pytest.approx(1e3 * getattr(s, f"gap_min_{b}"), rel=1e-6)
+        cx, cy, _ = fermi_line_quadrature(b, m["mu"], n=2000)
+        g = 1e3 * np.abs(m[f"A_{b}"] + m[f"B_{b}"] * (cx - cy) ** 2)
+        assert m[f"gap_max_{b}"] == pytest.approx(g.max(), rel=1e-6)
+        assert m[f"gap_min_{b}"] == pytest.approx(g.min(), rel=1e-4, abs=1e-9)
 
 
 def test_paper_fillings_match_arpes_at_paper_point():

@@ -17,7 +17,7 @@ from triplon.cli.options import (
     _require_filling,
 )
 from triplon.model.params import BANDS, BandParams
-from triplon.studies.sweeps.grid import _in_range, _range_text
+from triplon.studies.sweeps.grid import in_range, range_text
 
 # ---------------------------------------------------------------- bands
 
@@ -75,20 +75,17 @@ def _kappas(args) -> dict:
 
 def gap_caveats(s, fermi, n_c: float, params: BandParams) -> int:
     """Caveat bits (:data:`triplon.pairing.caveats.FLAGS`) of one ``triplon gap`` result."""
-    import numpy as np
-
-    from triplon.model.dos import fermi_line_quadrature
+    from triplon.observables.fermi_line import fermi_line_eta2_range, gap_range
     from triplon.pairing.caveats import point_flags, van_hove_distance
 
     gap_max = math.nan
-    if s.converged:
-        gaps = []
-        for b in BANDS:
-            cx, cy, _ = fermi_line_quadrature(b, fermi.mu, params)
-            eta2 = (cx - cy) ** 2 if cx.size else np.zeros(1)
-            A, B = getattr(s, f"A_{b}"), getattr(s, f"B_{b}")
-            gaps.append(float(np.max(np.abs(A + B * eta2))))
-        gap_max = max(gaps)
+    if s.converged:  # both bands have a Fermi line (gap_point checks it)
+        gap_max = max(
+            gap_range(
+                getattr(s, f"A_{b}"), getattr(s, f"B_{b}"), *fermi_line_eta2_range(b, fermi.mu, params)
+            )[1]
+            for b in BANDS
+        )
     return point_flags(
         Tc=s.Tc,
         omega=s.omega,
@@ -111,11 +108,11 @@ def _check_coupling(pairing: dict, fermi) -> None:
     V = resolve_V(fermi, **{k: v for k, v in pairing.items() if v is not None})
     lam = V * math.sqrt(fermi.dos["alpha"] * fermi.dos["beta"])
     src = "--JH/--Jc" if pairing.get("JH") is not None else "--V" if pairing.get("V") is not None else "--lam"
-    if not _in_range("V", V):
-        raise UsageError(f"{src} gives V = {V:.4g} eV outside {_range_text('V')}")
-    if not _in_range("lam", lam):
+    if not in_range("V", V):
+        raise UsageError(f"{src} gives V = {V:.4g} eV outside {range_text('V')}")
+    if not in_range("lam", lam):
         raise UsageError(
-            f"{src} gives lambda = V sqrt(N_a N_b) = {lam:.4g} at this filling, outside {_range_text('lam')}"
+            f"{src} gives lambda = V sqrt(N_a N_b) = {lam:.4g} at this filling, outside {range_text('lam')}"
         )
 
 

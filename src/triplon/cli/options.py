@@ -7,10 +7,7 @@ import json
 import math
 
 from triplon.model.params import BandParams
-from triplon.studies.sweeps.grid import PARAMETERS, _in_range, _range_text
-
-PAPER_POINT = {"n_c": 0.45, "lam": 0.5, "kappa": 0.75, "omega": 0.3, "T": 0.0}
-"""Defaults of ``triplon gap``: the paper's point of Fig. 4b (Omega in eV)."""
+from triplon.studies.sweeps.grid import PAPER_POINT, PARAMETERS, in_range, range_text
 
 # options without a sweep parameter: (lower, upper, lower inclusive, upper inclusive, units, long name)
 EXTRA_RANGES = {
@@ -56,16 +53,8 @@ def _ranged(name: str):
 
     def parse(text: str) -> float:
         value = _number(text)
-        if name in PARAMETERS:
-            ok, where = _in_range(name, value), _range_text(name)
-        else:
-            lo, hi, lo_in, hi_in, units, _ = table[name]
-            ok = (value >= lo if lo_in else value > lo) and (value <= hi if hi_in else value < hi)
-            where = f"{'[' if lo_in else '('}{lo:g}, {hi:g}{']' if hi_in else ')'}" + (
-                f" {units}" if units != "1" else ""
-            )
-        if not ok:
-            text = "0 < n_c < 2" if name == "n_c" else f"{name} in {where}"
+        if not in_range(name, value, table):
+            text = "0 < n_c < 2" if name == "n_c" else f"{name} in {range_text(name, table)}"
             raise argparse.ArgumentTypeError(f"{text} required, got {value:g}")
         return value
 
@@ -74,12 +63,7 @@ def _ranged(name: str):
 
 
 def _range_help(name: str) -> str:
-    if name in PARAMETERS:
-        return _range_text(name)
-    lo, hi, lo_in, hi_in, units, _ = EXTRA_RANGES[name]
-    return f"{'[' if lo_in else '('}{lo:g}, {hi:g}{']' if hi_in else ')'}" + (
-        f" {units}" if units != "1" else ""
-    )
+    return range_text(name, PARAMETERS if name in PARAMETERS else EXTRA_RANGES)
 
 
 def _add_band_options(p: argparse.ArgumentParser) -> None:

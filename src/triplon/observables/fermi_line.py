@@ -75,23 +75,52 @@ def _line_bins(quad, mu, u_min, u_max, bins: int):
 _GAUSS6 = np.polynomial.legendre.leggauss(6)
 
 
-def _eta2_line_extremes(quad, mu: float, u_nodes: np.ndarray) -> tuple[float, float]:
-    """Smallest and largest eta^2 on the Fermi line.
+def eta2_line_extremes(quad, mu: float, u_nodes=()) -> tuple[float, float]:
+    """Smallest and largest eta^2 on the line xi = mu of a band (exact).
 
-    Exact candidates: the crossing of the zone diagonal (cx = cy, eta = 0) and the
-    crossings of the zone axes (cx = ±1 or cy = ±1); interior tangencies are
-    represented by the dense quadrature nodes ``u_nodes``. The Fermi line need not
-    cross the diagonal (then the minimum is > 0).
+    In (cx, cy) = (cos kx, cos ky) the line is a conic inside the square
+    [-1, 1]^2 (:class:`triplon.model.bands.Quadratic`). eta = cx - cy is extremal on it
+    where it leaves the square (cx or cy = ±1), on the diagonal cx = cy (eta = 0)
+    or where grad xi ∥ (1, -1), i.e. on the line cx + cy = -(b0 + c1)/(2A + b1).
+    All are roots of quadratics; quadrature nodes ``u_nodes`` (eta^2 values on the
+    line) are added as candidates as a safeguard. The line need not cross the
+    diagonal (then the minimum is > 0).
+
+    Parameters
+    ----------
+    quad : triplon.model.bands.Quadratic
+        The band in (cos kx, cos ky).
+    mu : float
+        Energy of the line (eV; the chemical potential for the Fermi line).
+    u_nodes : array_like
+        eta^2 at quadrature nodes of the line (optional candidates).
+
+    Returns
+    -------
+    (float, float)
+        min and max of eta^2 on the line; (nan, nan) if there is no line.
     """
     A, b0, b1, c1, c0 = quad.A, quad.b0, quad.b1, quad.c1, quad.c0 - mu
-    cand = list(u_nodes)
-    for c in real_roots_quadratic(2 * A + b1, b0 + c1, c0):  # diagonal
-        if -1.0 <= c <= 1.0:
+    cand = list(np.asarray(u_nodes, dtype=float).ravel())
+    inside = 1.0 + 1e-12
+    for s in (-1.0, 1.0):  # cy = s (and cx = s by symmetry): A cx^2 + (c1 + b1 s) cx + (A s^2 + b0 s + c0)
+        for x in real_roots_quadratic(A, c1 + b1 * s, A + b0 * s + c0):
+            if abs(x) <= inside:
+                cand.append((x - s) ** 2)
+    for x in real_roots_quadratic(2 * A + b1, b0 + c1, c0):  # the diagonal cx = cy
+        if abs(x) <= inside:
             cand.append(0.0)
-    for s in (-1.0, 1.0):  # cy = s; by symmetry cx = s gives the same eta^2
-        for cx in real_roots_quadratic(A, b1 * s + c1, A * s * s + b0 * s + c0):
-            if -1.0 <= cx <= 1.0:
-                cand.append((cx - s) ** 2)
+    if 2 * A + b1 != 0.0:  # tangency of eta = const: cx = s0/2 + d, cy = s0/2 - d
+        s0 = -(b0 + c1) / (2 * A + b1)
+        # xi(s0/2 + d, s0/2 - d) = (2A - b1) d^2 + const (odd terms cancel by symmetry)
+        const = quad(0.5 * s0, 0.5 * s0) - mu
+        k2 = 2 * A - b1
+        if k2 != 0.0 and -const / k2 >= 0.0:
+            d = math.sqrt(-const / k2)
+            if abs(0.5 * s0) + d <= inside:
+                cand.append(4 * d * d)
+    if not cand:
+        return math.nan, math.nan
     return float(min(cand)), float(max(cand))
 
 
@@ -245,7 +274,7 @@ def prepare_band(
     cx, cy, w = fermi_line_nodes(quad, mu, n_line)
     u = (cx - cy) ** 2
     N = float(w.sum())
-    u_min, u_max = _eta2_line_extremes(quad, mu, u)
+    u_min, u_max = eta2_line_extremes(quad, mu, u)
     # term (I): bins graded like a cosine map towards both extremes
     edges, dens, mass = _line_bins(quad, mu, u_min, u_max, bins)
     # term (II): energy grid aligned with ±omega
@@ -274,7 +303,7 @@ def prepare_band(
     def line(x, n):
         lcx, lcy, lw = fermi_line_nodes(quad, mu + x, n)
         lu = (lcx - lcy) ** 2
-        return lu, lw, *_eta2_line_extremes(quad, mu + x, lu)
+        return lu, lw, *eta2_line_extremes(quad, mu + x, lu)
 
     if n_eta:
         for i in np.flatnonzero(inband):
@@ -289,7 +318,7 @@ def prepare_band(
         # give N(xi); a line whose bins miss weight (an interior extremum of eta^2, or
         # several pockets with interior 1/sqrt points) is redone from its own nodes.
         idx = np.flatnonzero(inband)
-        ext = np.array([_eta2_line_extremes(quad, mu + shell_xi[i], np.zeros(0)) for i in idx])
+        ext = np.array([eta2_line_extremes(quad, mu + shell_xi[i], np.zeros(0)) for i in idx])
         ed, _, ms = _line_bins(quad, mu + shell_xi[idx], ext[:, 0], ext[:, 1], shell_bins)
         every = max(1, int(round(2e-3 / h)))
         sub = np.unique(np.concatenate([np.arange(0, idx.size, every), [idx.size - 1]]))
@@ -452,27 +481,57 @@ def flat_band_data(
 # ------------------------------------------------------------ gap distribution
 
 
-def gap_extremes(data: BandSpectralData, A: float, B: float) -> tuple[float, float]:
-    """Smallest and largest |Delta| = |A + B eta^2| on the Fermi line (eV).
+def gap_range(A: float, B: float, eta2_min: float, eta2_max: float) -> tuple[float, float]:
+    """Smallest and largest |Delta| = |A + B eta^2| for eta^2 in [eta2_min, eta2_max] (eV).
 
     Parameters
     ----------
-    data : BandSpectralData
-        Band data (its exact eta^2 range on the Fermi line).
     A, B : float
         Gap coefficients of Delta_b(k) = A_b + B_b eta_k^2 (eV, Eq. 15).
+    eta2_min, eta2_max : float
+        The eta^2 range of a Fermi line (:func:`fermi_line_eta2_range`).
 
     Returns
     -------
     (float, float)
-        min and max of |Delta| on the Fermi line (eV); the minimum is 0 when
-        the gap changes sign on the line.
+        min and max of |Delta| (eV); the minimum is 0 when the gap changes sign
+        inside the range.
     """
-    g = [abs(A + B * data.eta2_min), abs(A + B * data.eta2_max)]
+    g = [abs(A + B * eta2_min), abs(A + B * eta2_max)]
     lo, hi = min(g), max(g)
-    if B != 0 and data.eta2_min < -A / B < data.eta2_max:  # a node of the gap on the line
+    if B != 0 and eta2_min < -A / B < eta2_max:  # a node of the gap on the line
         lo = 0.0
     return float(lo), float(hi)
+
+
+def gap_extremes(data: BandSpectralData, A: float, B: float) -> tuple[float, float]:
+    """Smallest and largest |Delta| = |A + B eta^2| on the Fermi line of ``data`` (eV).
+
+    :func:`gap_range` over the band's exact eta^2 range on the Fermi line.
+    """
+    return gap_range(A, B, data.eta2_min, data.eta2_max)
+
+
+def gap_histogram(A: float, B: float, eta2, weight, edges) -> np.ndarray:
+    """Fermi-line weight in bins of |Delta| = |A + B eta^2|.
+
+    Parameters
+    ----------
+    A, B : float
+        Gap coefficients (eV).
+    eta2, weight : ndarray
+        eta^2 at the nodes of a Fermi-line quadrature and their weights
+        (:func:`triplon.model.dos.fermi_line_quadrature`, 1/eV per spin).
+    edges : ndarray, shape (m + 1,)
+        Increasing bin edges of |Delta| (eV); values outside are counted in the end bins.
+
+    Returns
+    -------
+    ndarray, shape (m,)
+        Weight in each bin (1/eV per spin); they sum to the weight of the line.
+    """
+    g = np.abs(A + B * np.asarray(eta2))
+    return np.histogram(np.clip(g, edges[0], edges[-1]), bins=edges, weights=weight)[0]
 
 
 def gap_distribution(data: BandSpectralData, A: float, B: float, bins: int = 60):
@@ -498,24 +557,14 @@ def gap_distribution(data: BandSpectralData, A: float, B: float, bins: int = 60)
     gmin, gmax = gap_extremes(data, A, B)
     width = max(gmax - gmin, 1e-12 * max(gmax, 1e-300), 1e-300)
     edges = gmin + width * np.linspace(0.0, 1.0, bins + 1)
-    g = np.abs(A + B * data.line_eta2)
-    idx = np.clip(((g - gmin) / width * bins).astype(int), 0, bins - 1)
-    weights = np.bincount(idx, weights=data.line_weight, minlength=bins)
-    return edges, weights, gmin, gmax
+    return edges, gap_histogram(A, B, data.line_eta2, data.line_weight, edges), gmin, gmax
 
 
 # ------------------------------------------------------------ model values
 
 
 def fermi_line_eta2_range(band: str, mu: float, params=None, n: int = 24) -> tuple[float, float]:
-    """Smallest and largest eta^2 on the Fermi line xi_band = 0 (exact).
-
-    In (cx, cy) = (cos kx, cos ky) the Fermi line is a conic inside the square
-    [-1, 1]^2 (:class:`triplon.model.bands.Quadratic`). eta = cx - cy is extremal on it
-    where it leaves the square (cx or cy = ±1), on the diagonal cx = cy (eta = 0)
-    or where grad xi ∥ (1, -1), i.e. on the line cx + cy = -(b0 + c1)/(2A + b1).
-    All are roots of quadratics; the Fermi-line Gauss nodes are added as
-    candidates as a safeguard. Returns (nan, nan) without a Fermi line.
+    """Smallest and largest eta^2 on the Fermi line xi_band = 0 (exact, :func:`eta2_line_extremes`).
 
     Parameters
     ----------
@@ -530,51 +579,26 @@ def fermi_line_eta2_range(band: str, mu: float, params=None, n: int = 24) -> tup
     Returns
     -------
     (float, float)
-        min and max of eta^2 = (cos kx - cos ky)^2 on the Fermi line (dimensionless).
+        min and max of eta^2 = (cos kx - cos ky)^2 on the Fermi line (dimensionless);
+        (nan, nan) without a Fermi line.
     """
-    from triplon.model.bands import quadratic_coefficients
-    from triplon.model.contour import real_roots_quadratic
     from triplon.model.dos import fermi_line_quadrature
 
     cx, cy, _ = fermi_line_quadrature(band, mu, params, n)
     if cx.size == 0:
         return math.nan, math.nan
-    cand = list(((cx - cy) ** 2)[[np.argmin((cx - cy) ** 2), np.argmax((cx - cy) ** 2)]])
-    q = quadratic_coefficients(band, params)
-    A, b0, b1, c1, c0 = q.A, q.b0, q.b1, q.c1, q.c0 - mu
-    inside = 1.0 + 1e-12
-    for s in (-1.0, 1.0):  # cy = s (and cx = s by symmetry): A cx^2 + (c1 + b1 s) cx + (A s^2 + b0 s + c0)
-        for x in real_roots_quadratic(A, c1 + b1 * s, A + b0 * s + c0):
-            if abs(x) <= inside:
-                cand.append((x - s) ** 2)
-    for x in real_roots_quadratic(2 * A + b1, b0 + c1, c0):  # the diagonal cx = cy
-        if abs(x) <= inside:
-            cand.append(0.0)
-    if 2 * A + b1 != 0.0:  # tangency of eta = const: cx = s0/2 + d, cy = s0/2 - d
-        s0 = -(b0 + c1) / (2 * A + b1)
-        # xi(s0/2 + d, s0/2 - d) = (2A - b1) d^2 + const (odd terms cancel by symmetry)
-        const = q(0.5 * s0, 0.5 * s0) - mu
-        k2 = 2 * A - b1
-        if k2 != 0.0 and -const / k2 >= 0.0:
-            d = math.sqrt(-const / k2)
-            if abs(0.5 * s0) + d <= inside:
-                cand.append(4 * d * d)
-    return float(min(cand)), float(max(cand))
-
-
-def _extremes(A: float, B: float, umin: float, umax: float):
-    """min and max of |A + B u| for u in [umin, umax]."""
-    lo, hi = A + B * umin, A + B * umax
-    gmax = max(abs(lo), abs(hi))
-    gmin = 0.0 if lo * hi <= 0.0 else min(abs(lo), abs(hi))
-    return gmin, gmax
+    u = (cx - cy) ** 2
+    return eta2_line_extremes(quadratic_coefficients(band, params), mu, u[[np.argmin(u), np.argmax(u)]])
 
 
 __all__ = [
     "BandSpectralData",
     "prepare_band",
     "flat_band_data",
+    "eta2_line_extremes",
+    "gap_range",
     "gap_extremes",
+    "gap_histogram",
     "gap_distribution",
     "fermi_line_eta2_range",
 ]

@@ -269,6 +269,7 @@ def spectrum_point(
     Jc=None,
     kappa_a=None,
     kappa_b=None,
+    **numerics,
 ) -> SpectrumResult:
     """Quasiparticle DOS, dI/dV and gap distributions at one parameter point.
 
@@ -299,67 +300,115 @@ def spectrum_point(
         "full": Delta_b = A_b + B_b eta^2 of the full solution of Eq. 14/15;
         "eq16": Eq. 16 anisotropy with the exact Eq. 17 diagonal magnitudes
         (s± signs), scaled at T > 0 by the full solution's A_b(T)/A_b(0).
+    **numerics
+        Options of the gap solver's shell quadrature (:func:`triplon.model.dos.shell_quadrature`).
 
     Returns
     -------
     SpectrumResult
     """
-    from triplon.model.dos import fermi_level
-    from triplon.pairing.analytic import GapWarning, solve_eq17
-    from triplon.pairing.bcs import prepare_shells, resolve_kappas, resolve_V, solve_full
+    from triplon.pairing.bcs import pairing_point
 
     if gap_model not in GAP_MODELS:
         raise ValueError(f"gap_model must be one of {GAP_MODELS}, got {gap_model!r}")
-    kappa_a, kappa_b = resolve_kappas(kappa, kappa_a, kappa_b)
-    if not (omega > 0 and math.isfinite(omega)):
-        raise ValueError(f"omega must be > 0 eV, got {omega!r}")
-    if not (T >= 0 and math.isfinite(T)):
-        raise ValueError(f"T must be >= 0 eV, got {T!r}")
     if V is not None or JH is not None or Jc is not None:
         lam = None
-    fermi = fermi_level(mu=mu, n_c=None if mu is not None else n_c, params=params)
-    if min(fermi.dos.values()) <= 0.0:
-        raise ValueError(
-            f"a band has no Fermi surface at mu = {fermi.mu:.6g} eV: interband pairing needs both"
-        )
-    Vv = resolve_V(fermi, lam, V, JH, Jc)
-    shells = prepare_shells(fermi.mu, omega, params)
+    n_c = None if mu is not None else n_c
+    point = pairing_point(n_c, mu, params, lam, V, JH, Jc, kappa, kappa_a, kappa_b, omega, T, **numerics)
+    gaps, status = point_gaps(point, gap_model)
+    return spectrum_at(point, gaps, status, gamma, emax, points, params, weights, matrix_element, gap_model)
+
+
+def point_gaps(point, gap_model: str = "full") -> tuple[dict, str]:
+    """Gap coefficients (A_b, B_b) of both bands at a prepared point and temperature.
+
+    Parameters
+    ----------
+    point : triplon.pairing.bcs.PairingPoint
+    gap_model : {"full", "eq16"}
+        As in :func:`spectrum_point`.
+
+    Returns
+    -------
+    gaps : dict
+        ``{band: (A, B)}`` of Delta_b(k) = A_b + B_b eta_k^2 (eV) at ``point.T``.
+    status : str
+        The full solver's status at ``point.T``.
+
+    Raises
+    ------
+    ValueError
+        The full gap equation has no converged solution.
+    """
+    from triplon.pairing.analytic import GapWarning, solve_eq17
+    from triplon.pairing.bcs import solve_full
+
+    if gap_model not in GAP_MODELS:
+        raise ValueError(f"gap_model must be one of {GAP_MODELS}, got {gap_model!r}")
+    shells, Vv, fermi, T = point.shells, point.V, point.fermi, point.T
+    kappa_a, kappa_b = point.kappa_a, point.kappa_b
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", GapWarning)
         full0 = solve_full(shells, Vv, kappa_a, kappa_b, 0.0)
         fullT = solve_full(shells, Vv, kappa_a, kappa_b, T) if T > 0 else full0
-    status = fullT.status
     if not fullT.converged:
         raise ValueError(f"the gap equation has no usable solution here: {fullT.status}")
     kappa2 = kappa_a * kappa_b
     if gap_model == "full":
-        gaps = {b: (getattr(fullT, f"A_{b}"), getattr(fullT, f"B_{b}")) for b in BANDS}
-    else:
-        Na, Nb = fermi.dos["alpha"], fermi.dos["beta"]
-        e17 = solve_eq17(Nb / Na, Vv * math.sqrt(Na * Nb), omega)
-        other = {"alpha": "beta", "beta": "alpha"}
-        gaps = {}
-        for b, sign, mag in (("alpha", 1.0, e17.gap_alpha), ("beta", -1.0, e17.gap_beta)):
-            a0 = getattr(full0, f"A_{b}")
-            scale = getattr(fullT, f"A_{b}") / a0 if (full0.converged and a0) else 1.0
-            A = sign * mag * scale
-            o = other[b]
-            gaps[b] = (A, A * kappa2 * fermi.dos_eta2[o] / fermi.dos[o])
+        return {b: (getattr(fullT, f"A_{b}"), getattr(fullT, f"B_{b}")) for b in BANDS}, fullT.status
+    Na, Nb = fermi.dos["alpha"], fermi.dos["beta"]
+    e17 = solve_eq17(Nb / Na, Vv * math.sqrt(Na * Nb), point.omega)
+    other = {"alpha": "beta", "beta": "alpha"}
+    gaps = {}
+    for b, sign, mag in (("alpha", 1.0, e17.gap_alpha), ("beta", -1.0, e17.gap_beta)):
+        a0 = getattr(full0, f"A_{b}")
+        scale = getattr(fullT, f"A_{b}") / a0 if (full0.converged and a0) else 1.0
+        A = sign * mag * scale
+        o = other[b]
+        gaps[b] = (A, A * kappa2 * fermi.dos_eta2[o] / fermi.dos[o])
+    return gaps, fullT.status
+
+
+def spectrum_at(
+    point,
+    gaps: dict,
+    status: str = "",
+    gamma: float = 1e-3,
+    emax: float | None = None,
+    points: int = 801,
+    params=None,
+    weights=None,
+    matrix_element=None,
+    gap_model: str = "full",
+) -> SpectrumResult:
+    """The spectrum of a prepared point with given gaps (see :func:`spectrum_point`).
+
+    Parameters
+    ----------
+    point : triplon.pairing.bcs.PairingPoint
+    gaps : dict
+        ``{band: (A, B)}`` (eV), e.g. from :func:`point_gaps`.
+    status : str
+        The gap solver's status, stored with the result.
+    gamma, emax, points, params, weights, matrix_element, gap_model
+        As in :func:`spectrum_point`.
+    """
+    fermi, omega = point.fermi, point.omega
     # term (II) resolves its (cancelling) singular structure with an energy step of Gamma/2
     step = min(1e-3, max(gamma / 2, 2.5e-4))
     data = {b: prepare_band(b, fermi.mu, omega, params, step=step) for b in BANDS}
-    res = spectrum_from_gaps(data, gaps, T, gamma, emax, points, weights, matrix_element)
+    res = spectrum_from_gaps(data, gaps, point.T, gamma, emax, points, weights, matrix_element)
     res.gap_model = gap_model
     res.status = status
     res.parameters = {
         "n_c": float(fermi.n_c),
         "mu": float(fermi.mu),
-        "V": float(Vv),
-        "lam": float(Vv * math.sqrt(fermi.dos["alpha"] * fermi.dos["beta"])),
-        "kappa_a": float(kappa_a),
-        "kappa_b": float(kappa_b),
+        "V": float(point.V),
+        "lam": float(point.V * math.sqrt(fermi.dos["alpha"] * fermi.dos["beta"])),
+        "kappa_a": float(point.kappa_a),
+        "kappa_b": float(point.kappa_b),
         "omega": float(omega),
-        "T": float(T),
+        "T": float(point.T),
         "gamma": float(gamma),
         "gap_model": gap_model,
         "matrix_element": matrix_element or "none",
@@ -462,4 +511,12 @@ def spectrum_dataset(result: SpectrumResult):
     return ds
 
 
-__all__ = ["GAP_MODELS", "SpectrumResult", "spectrum_from_gaps", "spectrum_point", "spectrum_dataset"]
+__all__ = [
+    "GAP_MODELS",
+    "SpectrumResult",
+    "spectrum_from_gaps",
+    "spectrum_point",
+    "point_gaps",
+    "spectrum_at",
+    "spectrum_dataset",
+]

@@ -41,6 +41,7 @@ from triplon.pairing.analytic import (
     lam_from_V,
     solve_eq17,
 )
+from triplon.pairing.caveats import describe, point_flags
 
 # ------------------------------------------------------- full solution
 
@@ -334,6 +335,17 @@ class GapSummary:
         return asdict(self)
 
 
+SOLVER_FLAGS = 1 | 2 | 4 | 8
+"""Caveat bits (:data:`triplon.pairing.caveats.FLAGS`) that :func:`gap_summary` reports:
+T_c or a gap above Omega, Eq. 18 undefined or outside its validity."""
+
+
+def _gap_ends(full, band: str, u_max: float) -> tuple[float, float]:
+    """Delta_b at eta^2 = 0 and at eta^2 = u_max."""
+    A, B = getattr(full, f"A_{band}"), getattr(full, f"B_{band}")
+    return A, A + B * u_max
+
+
 def gap_summary(shells, fermi, V, kappa_a, kappa_b=None, T=0.0) -> GapSummary:
     """Analytic (Eqs. 16–18) and full (Eq. 14) results side by side at one point.
 
@@ -365,8 +377,7 @@ def gap_summary(shells, fermi, V, kappa_a, kappa_b=None, T=0.0) -> GapSummary:
     u_max = {b: shells[b].fermi_eta2_max for b in BANDS}
 
     def aniso(b):
-        A, B = getattr(full, f"A_{b}"), getattr(full, f"B_{b}")
-        g = np.abs([A, A + B * u_max[b]])
+        g = np.abs(_gap_ends(full, b, u_max[b]))
         return float(g.max() / g.min())
 
     other = {"alpha": "beta", "beta": "alpha"}
@@ -381,15 +392,13 @@ def gap_summary(shells, fermi, V, kappa_a, kappa_b=None, T=0.0) -> GapSummary:
                 "average": float(2 * (A * mom[0] + B * mom[1]) / mom[0] / tc),
             }
     sol_T = solve_full(shells, V, kappa_a, kappa_b, T).as_dict() if T > 0 else None
-    caveats = []
-    if tc > omega:  # False for NaN
-        caveats.append("T_c exceeds Omega: the cutoff BCS treatment is not applicable")
-    if full.converged and max(abs(full.A_alpha), abs(full.A_beta)) > omega:
-        caveats.append("gap exceeds Omega")
-    if lam >= 2 - 1e-9:
-        caveats.append("lambda >= 2: Eq. 18 is undefined (NaN)")
-    elif e17.validity >= 2:
-        caveats.append("lambda ln(Delta_a/Delta_b) >= 2: Eq. 18 is outside its validity")
+    gap_max = math.nan
+    if full.converged:  # |Delta| is linear in eta^2: largest at eta = 0 or at the largest eta^2
+        gap_max = max(abs(A) for b in BANDS for A in _gap_ends(full, b, u_max[b]))
+    # the caveats of the solver itself (Omega, Eq. 18); T_c's plausibility, the d-wave
+    # channel and van Hove fillings are flagged by the callers that know them
+    bits = point_flags(Tc=tc, omega=omega, gap_max=gap_max, lam=lam, validity_eq18=e17.validity)
+    caveats = describe(bits & SOLVER_FLAGS)
     for c in caveats:
         warnings.warn(f"gap_summary: {c}", GapWarning, stacklevel=2)
     return GapSummary(
@@ -478,6 +487,81 @@ def resolve_kappas(kappa=None, kappa_a=None, kappa_b=None) -> tuple[float, float
     return float(kappa_a), float(kappa_b)
 
 
+@dataclass(frozen=True)
+class PairingPoint:
+    """One parameter point made ready for the gap equations (energies in eV)."""
+
+    fermi: object
+    """:class:`triplon.model.dos.FermiLevel` at the point's filling (mu, N, Ñ)."""
+    V: float
+    """Pairing strength V of Eq. 14."""
+    kappa_a: float
+    kappa_b: float
+    omega: float
+    """Pairing cutoff Omega."""
+    T: float
+    """Temperature k_B T."""
+    shells: dict
+    """Shell quadratures of both bands (:func:`prepare_shells`)."""
+
+
+def pairing_point(
+    n_c=None,
+    mu=None,
+    params=None,
+    lam=None,
+    V=None,
+    JH=None,
+    Jc=None,
+    kappa=None,
+    kappa_a=None,
+    kappa_b=None,
+    omega=0.3,
+    T=0.0,
+    **numerics,
+) -> PairingPoint:
+    """Check one parameter point and prepare it for the gap equations.
+
+    The one set-up of every one-point entry (:func:`gap_point`,
+    :func:`triplon.observables.spectrum.spectrum_point`, the fit figures).
+
+    Parameters
+    ----------
+    n_c, mu : float
+        Filling per Ni or chemical potential (eV), as :func:`triplon.model.dos.fermi_level`
+        takes them.
+    params : BandParams, optional
+    lam, V, JH, Jc : float
+        Pairing strength: exactly one of lambda, V (eV) or (JH, Jc) (Eq. 13).
+    kappa, kappa_a, kappa_b : float
+        Eq. 11's ratios (:func:`resolve_kappas`).
+    omega, T : float
+        Cutoff Omega (eV, > 0) and temperature k_B T (eV, >= 0).
+    **numerics
+        Options of :func:`triplon.model.dos.shell_quadrature`.
+
+    Raises
+    ------
+    ValueError
+        An input outside its range, or a band without a Fermi surface.
+    """
+    from triplon.model.dos import fermi_level
+
+    kappa_a, kappa_b = resolve_kappas(kappa, kappa_a, kappa_b)
+    if not (omega > 0 and math.isfinite(omega)):
+        raise ValueError(f"omega must be > 0 eV, got {omega!r}")
+    if not (T >= 0 and math.isfinite(T)):
+        raise ValueError(f"T must be >= 0 eV, got {T!r}")
+    fermi = fermi_level(mu=mu, n_c=n_c, params=params)
+    if min(fermi.dos.values()) <= 0.0:
+        raise ValueError(
+            f"a band has no Fermi surface at mu = {fermi.mu:.6g} eV: interband pairing needs both"
+        )
+    Vv = resolve_V(fermi, lam, V, JH, Jc)
+    shells = prepare_shells(fermi.mu, omega, params, **numerics)
+    return PairingPoint(fermi, Vv, kappa_a, kappa_b, float(omega), float(T), shells)
+
+
 def gap_point(
     n_c=None,
     mu=None,
@@ -495,23 +579,11 @@ def gap_point(
 ) -> GapSummary:
     """All gap results at one parameter point (see :func:`gap_summary`).
 
-    kappa alone means kappa_a = kappa_b = kappa; kappa_a alone means kappa_b = kappa_a.
+    Arguments as for :func:`pairing_point`: kappa alone means kappa_a = kappa_b = kappa;
+    kappa_a alone means kappa_b = kappa_a.
     """
-    from triplon.model.dos import fermi_level
-
-    kappa_a, kappa_b = resolve_kappas(kappa, kappa_a, kappa_b)
-    if not (omega > 0 and math.isfinite(omega)):
-        raise ValueError(f"omega must be > 0 eV, got {omega}")
-    if not (T >= 0 and math.isfinite(T)):
-        raise ValueError(f"T must be >= 0 eV, got {T}")
-    fermi = fermi_level(mu=mu, n_c=n_c, params=params)
-    if min(fermi.dos.values()) <= 0.0:
-        raise ValueError(
-            f"a band has no Fermi surface at mu = {fermi.mu:.6g} eV: interband pairing needs both"
-        )
-    Vv = resolve_V(fermi, lam, V, JH, Jc)
-    shells = prepare_shells(fermi.mu, omega, params, **numerics)
-    return gap_summary(shells, fermi, Vv, kappa_a, kappa_b, T)
+    p = pairing_point(n_c, mu, params, lam, V, JH, Jc, kappa, kappa_a, kappa_b, omega, T, **numerics)
+    return gap_summary(p.shells, p.fermi, p.V, p.kappa_a, p.kappa_b, T)
 
 
 __all__ = [
@@ -529,5 +601,7 @@ __all__ = [
     "prepare_shells",
     "resolve_V",
     "resolve_kappas",
+    "PairingPoint",
+    "pairing_point",
     "gap_point",
 ]

@@ -50,36 +50,17 @@ def _solution(point: dict, numerics: dict):
     return m, resolve_point(point)
 
 
-def gap_histogram(A: float, B: float, band: str, mu: float, params, edges, n: int = 1500):
-    """rho_b(Delta): Fermi-line weight per |Delta_b| = |A + B eta^2| (eV) in bins ``edges`` (meV).
+def _gap_density(A: float, B: float, band: str, mu: float, params, edges, n: int = 1500):
+    """Fermi-line weight per |Delta_b| (1/meV, unit area) in bins ``edges`` (meV).
 
-    Normalised to unit area (1/meV); weights of the exact Fermi-line quadrature
-    with ``n`` Gauss nodes per piece. Returns rho at the bin centres.
-
-    Parameters
-    ----------
-    A, B : float
-        Gap coefficients of Delta_b = A_b + B_b eta^2 (eV, Eq. 15).
-    band : {"alpha", "beta"}
-    mu : float
-        Chemical potential (eV).
-    params : BandParams
-        Band parameters.
-    edges : ndarray, shape (m + 1,)
-        Bin edges of |Delta| (meV).
-    n : int
-        Gauss nodes per piece of the Fermi-line quadrature.
-
-    Returns
-    -------
-    ndarray, shape (m,)
-        Weight per |Delta| (1/meV), unit area.
+    :func:`triplon.observables.fermi_line.gap_histogram` over the exact Fermi-line
+    quadrature with ``n`` Gauss nodes per piece, at the bin centres.
     """
     from triplon.model.dos import fermi_line_quadrature
+    from triplon.observables.fermi_line import gap_histogram
 
     cx, cy, w = fermi_line_quadrature(band, mu, params, n)
-    g = 1e3 * np.abs(A + B * (cx - cy) ** 2)
-    rho, _ = np.histogram(g, bins=edges, weights=w)
+    rho = gap_histogram(A, B, (cx - cy) ** 2, w, 1e-3 * edges)
     return rho / (w.sum() * np.diff(edges))
 
 
@@ -128,7 +109,7 @@ def gap_distribution_data(fit: xr.Dataset, numerics: dict, bins: int = 120) -> x
             top = max([top, *(meas.measured + meas.sigma).values.tolist()])
         edges = np.linspace(0.0, 1.05 * top, bins + 1)
         params = BandParams(**r["band"])
-        rows = [gap_histogram(m[f"A_{b}"], m[f"B_{b}"], b, m["mu"], params, edges) for b in BANDS]
+        rows = [_gap_density(m[f"A_{b}"], m[f"B_{b}"], b, m["mu"], params, edges) for b in BANDS]
         data[f"rho_{tag}"] = var(
             ("band", f"gap_{tag}"),
             np.array(rows),
@@ -214,27 +195,43 @@ GAMMA_FRACTION = 0.03
 """Dynes broadening of the spectrum figure: this fraction of the largest model gap."""
 
 
-def _spectrum_at(point: dict, emax: float | None, gamma: float | None):
-    """:func:`triplon.observables.spectrum.spectrum_point` at a fit-style parameter point (T -> 0)."""
-    from triplon.model.params import BandParams
-    from triplon.observables.spectrum import spectrum_point
+def _spectrum_at(point: dict, numerics: dict, top: float | None = None):
+    """Spectrum at a fit-style parameter point (T -> 0), its gaps solved once.
+
+    Gamma is :data:`GAMMA_FRACTION` x the largest model gap on either Fermi line, the
+    window 1.5 x the larger of that gap and ``top`` (eV). Returns the
+    :class:`~triplon.observables.spectrum.SpectrumResult` and Gamma (eV).
+    """
+    from triplon.model.params import BANDS, BandParams
+    from triplon.observables.fermi_line import fermi_line_eta2_range, gap_range
+    from triplon.observables.spectrum import point_gaps, spectrum_at
+    from triplon.pairing.bcs import pairing_point
     from triplon.studies.sweeps.grid import resolve_point
 
     r = resolve_point(point)
-    kw = {"lam": r["lam"]} if "lam" in r else {"lam": None, "V": r["V"]}
-    return spectrum_point(
-        n_c=r["n_c"],
-        kappa=None,
-        kappa_a=r["kappa_a"],
-        kappa_b=r["kappa_b"],
-        omega=r["omega"],
-        T=0.0,
-        gamma=gamma,
-        emax=emax,
-        points=801,
-        params=BandParams(**r["band"]),
-        **kw,
-    )
+    params = BandParams(**r["band"])
+    strength = {"lam": r["lam"]} if "lam" in r else {"V": r["V"]}
+    try:
+        p = pairing_point(
+            n_c=r["n_c"],
+            params=params,
+            kappa_a=r["kappa_a"],
+            kappa_b=r["kappa_b"],
+            omega=r["omega"],
+            T=0.0,
+            **strength,
+            **numerics.get("shell", {}),
+        )
+        gaps, status = point_gaps(p)
+    except ValueError as exc:
+        raise RuntimeError(f"no converged gap at the point {point}: {exc}") from None
+    n = numerics.get("quadrature_nodes", 24)
+    gmax = max(gap_range(*gaps[b], *fermi_line_eta2_range(b, p.fermi.mu, params, n))[1] for b in BANDS)
+    if not math.isfinite(gmax):
+        raise RuntimeError(f"no Fermi-line gap at the point {point}: {status}")
+    gamma = GAMMA_FRACTION * gmax
+    window = 1.5 * max(gmax, top or 0.0)
+    return spectrum_at(p, gaps, status, gamma, window, 801, params), gamma
 
 
 def spectrum_data(fit: xr.Dataset, numerics: dict) -> xr.Dataset:
@@ -275,15 +272,10 @@ def spectrum_data(fit: xr.Dataset, numerics: dict) -> xr.Dataset:
         ("paper", json.loads(fit.attrs["paper_point"])),
     )
     for tag, point in points:
-        m, _ = _solution(point, numerics)
-        gmax = max(m[f"gap_max_{b}"] for b in BANDS) * 1e-3  # eV
-        if not math.isfinite(gmax):
-            raise RuntimeError(f"no converged gap at the {tag} point {point}: {m['status']}")
-        top = gmax
+        top = None
         if tag == "best" and meas.observable.size:
-            top = max(top, float((meas.measured + meas.sigma).max()) * 1e-3)
-        gamma = GAMMA_FRACTION * gmax
-        s = _spectrum_at(point, 1.5 * top, gamma)
+            top = float((meas.measured + meas.sigma).max()) * 1e-3  # eV
+        s, gamma = _spectrum_at(point, numerics, top)
         norm = s.dos_normal_alpha + s.dos_normal_beta
         e = f"energy_{tag}"
         coords[e] = (e, 1e3 * s.energy, {"units": "meV", "long_name": f"energy E ({tag} point)"})
@@ -403,7 +395,6 @@ def render_experiment_figure(name: str, fit: xr.Dataset, numerics: dict, pdf: st
 
 
 __all__ = [
-    "gap_histogram",
     "gap_distribution_data",
     "gap_distribution_plot",
     "GAMMA_FRACTION",

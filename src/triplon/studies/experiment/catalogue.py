@@ -318,7 +318,7 @@ def _experiment_errors(name, entry) -> list[str]:
 
 
 def _fit_errors(name, spec, experiments) -> list[str]:
-    from triplon.studies.sweeps.grid import EXCLUSIVE, MICRO, PARAMETERS, _in_range, _range_text
+    from triplon.studies.sweeps.grid import EXCLUSIVE, MICRO, PARAMETERS, in_range, range_text
 
     where = _key("fit", name)
     errors = []
@@ -400,10 +400,10 @@ def _fit_errors(name, spec, experiments) -> list[str]:
         if not b[0] < b[1]:
             errors.append(f"config key '{_key(w, 'bounds')}': lo < hi required, got {b} (rule: bounds)")
         for x in b:
-            if not _in_range(p, float(x)):
+            if not in_range(p, float(x)):
                 errors.append(
                     f"config key '{_key(w, 'bounds')}': {x:g} outside the allowed range of {p} "
-                    f"{_range_text(p)} "
+                    f"{range_text(p)} "
                     "(rule: range)"
                 )
                 break
@@ -418,8 +418,8 @@ def _fit_errors(name, spec, experiments) -> list[str]:
             errors.append(f"config key '{w}': unknown parameter; allowed: {allowed} (rule: enum)")
         elif not _num(v):
             errors.append(f"config key '{w}': must be a finite number, got {v!r} (rule: type)")
-        elif not _in_range(p, float(v)):
-            errors.append(f"config key '{w}': {v:g} outside the allowed range {_range_text(p)} (rule: range)")
+        elif not in_range(p, float(v)):
+            errors.append(f"config key '{w}': {v:g} outside the allowed range {range_text(p)} (rule: range)")
         if p in names:
             errors.append(f"config key '{w}': {p} is both free and fixed (rule: exclusive)")
     given = set(names) | set(fixed)

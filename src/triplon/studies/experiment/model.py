@@ -6,7 +6,7 @@ import math
 import warnings
 
 from triplon.model.params import BANDS
-from triplon.observables.fermi_line import _extremes, fermi_line_eta2_range
+from triplon.observables.fermi_line import fermi_line_eta2_range, gap_range
 from triplon.studies.experiment.catalogue import K_B, QUANTITIES
 
 
@@ -110,7 +110,7 @@ def model_quantities(point: dict, cache: ModelCache | None = None, need_gaps: bo
         A, B = getattr(sol, f"A_{b}"), getattr(sol, f"B_{b}")
         out[f"A_{b}"], out[f"B_{b}"] = A, B
         umin, umax = lines[b]
-        gmin, gmax = _extremes(A, B, umin, umax)
+        gmin, gmax = gap_range(A, B, umin, umax)
         out[f"gap_max_{b}"] = 1e3 * gmax
         out[f"gap_min_{b}"] = 1e3 * gmin
         out[f"gap_diag_{b}"] = 1e3 * abs(A) if umin == 0.0 else math.nan

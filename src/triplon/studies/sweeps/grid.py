@@ -56,7 +56,10 @@ BAND_KEYS = ("t1", "t2", "t3", "eps_alpha", "eps_beta")
 """Parameters of the band set of Eq. 5 (eV)."""
 EXCLUSIVE = [("lam", "V"), ("kappa", "kappa_a"), ("kappa", "kappa_b")]
 """Pairs of parameters that can never be given together (one derives the other)."""
-DEFAULTS = {"omega": 0.3, "T": 0.0, "kappa": 0.75, "lam": 0.5}
+PAPER_POINT = {"n_c": 0.45, "lam": 0.5, "kappa": 0.75, "omega": 0.3, "T": 0.0}
+"""The paper's parameter point (Figs. 4b, 5): n_c, lambda, kappa, Omega (eV) and T (eV)."""
+
+DEFAULTS = {name: PAPER_POINT[name] for name in ("omega", "T", "kappa", "lam")}
 """Values of parameters neither swept nor fixed: the paper's point (Omega and T in eV)."""
 
 EXPERIMENT = {
@@ -104,15 +107,27 @@ def axis_values(spec) -> np.ndarray:
     return np.sort(values)
 
 
-def _in_range(name, x):
-    lo, hi, lo_in, hi_in, *_ = PARAMETERS[name]
+def in_range(name: str, x: float, table: dict | None = None) -> bool:
+    """Whether ``x`` is finite and inside the range of ``name``.
+
+    Parameters
+    ----------
+    name : str
+        A key of ``table``.
+    x : float
+    table : dict, optional
+        Rows ``(lower, upper, lower inclusive, upper inclusive, units, long name)``
+        by name; default :data:`PARAMETERS`, the one source of the physical ranges.
+    """
+    lo, hi, lo_in, hi_in, *_ = (PARAMETERS if table is None else table)[name]
     ok_lo = x >= lo if lo_in else x > lo
     ok_hi = x <= hi if hi_in else x < hi
     return bool(ok_lo and ok_hi and math.isfinite(x))
 
 
-def _range_text(name):
-    lo, hi, lo_in, hi_in, units, _ = PARAMETERS[name]
+def range_text(name: str, table: dict | None = None) -> str:
+    """The range of ``name`` as an interval with units, e.g. ``(0, 5] eV`` (``table``: :func:`in_range`)."""
+    lo, hi, lo_in, hi_in, units, _ = (PARAMETERS if table is None else table)[name]
     return f"{'[' if lo_in else '('}{lo:g}, {hi:g}{']' if hi_in else ')'}" + (
         f" {units}" if units != "1" else ""
     )
@@ -180,9 +195,9 @@ def _axis_errors(path: str, key: str, spec_) -> list[str]:
         ]
     values = axis_values(spec_)
     out = []
-    bad = [float(x) for x in values if not _in_range(key, float(x))]
+    bad = [float(x) for x in values if not in_range(key, float(x))]
     if bad:
-        out.append(f"{path}: value {bad[0]:g} outside the allowed range {_range_text(key)} (rule: range)")
+        out.append(f"{path}: value {bad[0]:g} outside the allowed range {range_text(key)} (rule: range)")
     if np.unique(values).size != values.size:
         out.append(f"{path}: repeated values (rule: unique)")
     return out
@@ -209,11 +224,11 @@ def _micro_errors(where: str, fixed: dict) -> list[str]:
     names = ", ".join(f"{k}={v:g}" for k, v in given.items())
     out = []
     for key, value in derived.items():
-        if not _in_range(key, value):
+        if not in_range(key, value):
             what = "omega = Jc = 4 tc^2/U" if key == "omega" else key
             out.append(
                 f"{where}.fixed: {names} give {what} = {value:.6g}, outside the allowed range "
-                f"{_range_text(key)} (rule: derived {key})"
+                f"{range_text(key)} (rule: derived {key})"
             )
     return out
 
@@ -272,9 +287,9 @@ def validate_sweep(name, spec) -> list[str]:
         if not _is_number(value):
             errors.append(f"{path}: must be a finite number, got {value!r} (rule: type)")
             fixed_ok = False
-        elif not _in_range(key, float(value)):
+        elif not in_range(key, float(value)):
             errors.append(
-                f"{path}: value {value:g} outside the allowed range {_range_text(key)} (rule: range)"
+                f"{path}: value {value:g} outside the allowed range {range_text(key)} (rule: range)"
             )
             fixed_ok = False
     if fixed_ok and micro and not (micro & set(axes)):
@@ -368,7 +383,7 @@ def resolve_point(point: dict) -> dict:
     ``kappa_a``, ``kappa_b`` and exactly one of ``lam``, ``V``.
     """
     p = dict(point)
-    out = {"n_c": p.get("n_c", 0.45), "T": p.get("T", DEFAULTS["T"])}
+    out = {"n_c": p.get("n_c", PAPER_POINT["n_c"]), "T": p.get("T", DEFAULTS["T"])}
     band = {k: p[k] for k in BAND_KEYS if k in p}
     micro_given = {k: p[k] for k in MICRO if k in p}
     if micro_given:
@@ -407,6 +422,7 @@ __all__ = [
     "MICRO",
     "BAND_KEYS",
     "EXCLUSIVE",
+    "PAPER_POINT",
     "DEFAULTS",
     "EXPERIMENT",
     "SweepError",
@@ -415,6 +431,8 @@ __all__ = [
     "MAX_CHUNKS",
     "MAX_FIGURES",
     "axis_values",
+    "in_range",
+    "range_text",
     "validate_sweep",
     "sweep_axes",
     "sweep_points",

@@ -16,8 +16,8 @@ from triplon.studies.sweeps.grid import (
     EXCLUSIVE,
     MICRO,
     PARAMETERS,
-    _in_range,
-    _range_text,
+    in_range,
+    range_text,
     resolve_point,
 )
 from triplon.studies.sweeps.quantities import _DERIVED, INTEGER_QUANTITIES, SCALARS
@@ -68,12 +68,12 @@ def _range_message(name: str, value, derived: str | None = None) -> str | None:
         x = float(value)
     except (TypeError, ValueError):
         return f"invalid point: {name} must be a number, got {value!r}"
-    if _in_range(name, x):
+    if in_range(name, x):
         return None
     units = PARAMETERS[name][4]
     unit = f" {units}" if units != "1" else ""
     what = f"derived {name} = {derived} = {x:.6g}{unit}" if derived else f"{name} = {x:.6g}{unit}"
-    return f"out of range: {what} outside {_range_text(name)}"
+    return f"out of range: {what} outside {range_text(name)}"
 
 
 def _is_resolved(point: dict) -> bool:
