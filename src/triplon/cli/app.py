@@ -181,3 +181,7 @@ def main(argv=None) -> int:
             return 1
     print(out)
     return 0
+
+
+# the interface of the cli modules is the command line (docs/cli.rst)
+__all__: list[str] = []

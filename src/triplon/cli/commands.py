@@ -360,3 +360,7 @@ def cmd_provenance(args) -> str:
 
 def _one_line(exc: BaseException) -> str:
     return " ".join(str(exc).split()) or type(exc).__name__
+
+
+# the interface of the cli modules is the command line (docs/cli.rst)
+__all__: list[str] = []

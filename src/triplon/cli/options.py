@@ -192,3 +192,7 @@ def _energy(e: float, digits: int = 6) -> str:
     if e is None or not math.isfinite(e):
         return "not resolved"
     return f"{e:.{digits}g} eV = {e * 1e3:.{digits}g} meV = {_kelvin(e):.4g} K"
+
+
+# the interface of the cli modules is the command line (docs/cli.rst)
+__all__: list[str] = []

@@ -19,6 +19,7 @@ REFERENCE = (
     "H. Liu and G. Khaliullin, Triplon-mediated pairing and the superconducting gap "
     "structure in bilayer nickelates, arXiv:2602.23989 (2026)"
 )
+"""The paper every file cites in its ``references`` attribute."""
 
 
 def source_fingerprint() -> str:
@@ -76,4 +77,4 @@ def var(dims, data, units: str, long_name: str, **attrs):
     return (dims, np.asarray(data), {"units": units, "long_name": long_name, **attrs})
 
 
-__all__ = ["source_fingerprint", "config_hash", "with_provenance", "var"]
+__all__ = ["REFERENCE", "source_fingerprint", "config_hash", "with_provenance", "var"]

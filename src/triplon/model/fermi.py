@@ -298,6 +298,8 @@ def fermi_lines(band: str, mu: float, params: BandParams | None = None, nk: int 
 
 
 __all__ = [
+    "N_C_MAX",
+    "N_C_MIN",
     "TopologyError",
     "filling",
     "fillings",
