@@ -191,3 +191,14 @@ def occupied_fraction(quad: Quadratic, mu: float, n: int = 48) -> float:
         neg = (a * mid * mid + b * mid + c) < 0.0
         meas += np.where(neg & (q > p), np.arccos(p) - np.arccos(q), 0.0)
     return float(np.dot(wx, meas) / np.pi**2)
+
+
+__all__ = [
+    "real_roots_quadratic",
+    "SEPARATION",
+    "GRADING_RANGE",
+    "breakpoints",
+    "cx_nodes",
+    "fermi_line_nodes",
+    "occupied_fraction",
+]
