@@ -8,7 +8,7 @@ V = lambda / sqrt(N_alpha N_beta) from :func:`triplon.model.dos.fermi_level`. Th
 quantities are the s± gap coefficients of Eq. 15,
 Delta_b(k) = A_b + B_b eta_k^2, and the s± T_c.
 
-1. **Production** -- :func:`triplon.pairing.bcs.prepare_shells` (the band-structure
+1. **Production** -- :func:`triplon.pairing.point.prepare_shells` (the band-structure
    preparation, done once per n_c and independent of lambda, kappa) is timed
    once and reported as the set-up time. Then one
    :func:`triplon.pairing.bcs.solve_full` (T = 0) plus one :func:`triplon.pairing.bcs.tc_s_wave`
@@ -70,7 +70,8 @@ from triplon.model.bands import xi as xi_band
 from triplon.model.dos import fermi_level
 from triplon.model.params import BANDS
 from triplon.pairing.analytic import V_from_lam
-from triplon.pairing.bcs import prepare_shells, solve_full, tc_s_wave
+from triplon.pairing.bcs import solve_full, tc_s_wave
+from triplon.pairing.point import prepare_shells
 
 N_C = 0.45
 KAPPA = 0.75

@@ -12,11 +12,11 @@ For every band key the shared work is prepared once and timed apart
 (:func:`triplon.studies.sweeps.points.band_work`: mu, Fermi-level N, Ñ, both shell
 quadratures, the van Hove distance; the first call of the van Hove search per
 band set is timed separately because it is cached across band keys); the
-shell quadratures alone (:func:`triplon.pairing.bcs.prepare_shells`) are timed once
+shell quadratures alone (:func:`triplon.pairing.point.prepare_shells`) are timed once
 more and shown in parentheses. Then:
 
 1. **Per point** -- the reference path of :func:`triplon.studies.sweeps.points.compute_point`:
-   :func:`triplon.pairing.bcs.gap_summary` point after point (T = 0 solve by
+   :func:`triplon.pairing.point.gap_summary` point after point (T = 0 solve by
    ``scipy.optimize.root``, T_c and the d-wave T_c by Brent's method).
 2. **Batch** -- :mod:`triplon.pairing.batch` on all points of a band key at once
    (vectorised Newton solves, tabulated T_c bracket), including its own
@@ -52,8 +52,9 @@ from _common import main as bench_main
 
 from triplon.model.params import BANDS, BandParams
 from triplon.pairing.batch_tc import moment_table
-from triplon.pairing.bcs import prepare_shells, resolution_floor
+from triplon.pairing.bcs import resolution_floor
 from triplon.pairing.caveats import critical_fillings
+from triplon.pairing.point import prepare_shells
 from triplon.pairing.shells import shell_arrays
 from triplon.studies.sweeps.points import (
     _batch_solutions,

@@ -7,8 +7,8 @@ full s± gaps of Eq. 14 at T = 2 meV (≈ 23 K), Dynes Gamma = 1 meV, 801 energi
 in [-1.6 Delta_max, 1.6 Delta_max], both bands, weights 1, 1.
 
 1. **Set-up** (timed once, not part of the target): the full solution at T
-   (:func:`triplon.pairing.bcs.prepare_shells` + :func:`triplon.pairing.bcs.solve_full`) and the
-   band data of :func:`triplon.observables.fermi_line.prepare_band` (energy step Gamma/2, as
+   (:func:`triplon.pairing.point.prepare_shells` + :func:`triplon.pairing.bcs.solve_full`) and the
+   band data of :func:`triplon.observables.band_data.prepare_band` (energy step Gamma/2, as
    :func:`triplon.observables.spectrum.spectrum_point` uses).
 2. **Production** -- :func:`triplon.observables.spectrum.spectrum_from_gaps` (Dynes DOS of both
    bands on the fine grid, thermal convolution, peaks, gap distributions), best
@@ -54,11 +54,12 @@ from scipy.signal import fftconvolve
 from triplon.model.bands import xi as xi_band
 from triplon.model.dos import fermi_level
 from triplon.model.params import BANDS
-from triplon.observables.fermi_line import prepare_band
+from triplon.observables.band_data import prepare_band
 from triplon.observables.spectrum import spectrum_from_gaps
 from triplon.observables.tunneling import tunneling_conductance
 from triplon.pairing.analytic import GapWarning, V_from_lam
-from triplon.pairing.bcs import prepare_shells, solve_full
+from triplon.pairing.bcs import solve_full
+from triplon.pairing.point import prepare_shells
 
 N_C, LAM, KAPPA, OMEGA = 0.45, 0.5, 0.75, 0.3
 T = 2e-3  # eV

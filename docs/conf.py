@@ -100,7 +100,7 @@ def _cli_help() -> None:
 
 
 def _cli_commands() -> list[str]:
-    from triplon.cli import build_parser
+    from triplon.cli.app import build_parser
 
     parser = build_parser()
     sub = next(a for a in parser._actions if a.__class__.__name__ == "_SubParsersAction")

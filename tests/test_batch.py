@@ -14,15 +14,9 @@ from triplon.model.params import BandParams, MicroParams
 from triplon.pairing.analytic import GapWarning, solve_eq17
 from triplon.pairing.batch import _newton_full, eq17_batch, solve_batch
 from triplon.pairing.batch_tc import d_wave_eigenvalues, moment_table, s_wave_eigenvalues
-from triplon.pairing.bcs import (
-    _s_wave_map,
-    d_wave_eigenvalue,
-    gap_summary,
-    prepare_shells,
-    resolution_floor,
-    s_wave_eigenvalue,
-)
+from triplon.pairing.bcs import _s_wave_map, d_wave_eigenvalue, resolution_floor, s_wave_eigenvalue
 from triplon.pairing.caveats import FLAGS, flag_attrs, point_flags, van_hove_distance
+from triplon.pairing.point import gap_summary, prepare_shells
 from triplon.pairing.shells import shell_arrays, tree_sum
 from triplon.studies.sweeps.grid import resolve_point
 from triplon.studies.sweeps.points import (
@@ -327,12 +321,12 @@ def test_a_batch_exception_is_confined_to_its_point(monkeypatch):
 
 
 def test_shell_failure_is_a_status(monkeypatch):
-    import triplon.pairing.bcs
+    import triplon.pairing.point
 
     def no_shells(*a, **k):
         raise ValueError("graded nodes collapsed")
 
-    monkeypatch.setattr(triplon.pairing.bcs, "prepare_shells", no_shells)
+    monkeypatch.setattr(triplon.pairing.point, "prepare_shells", no_shells)
     got = compute_chunk([{"n_c": 0.45}, {"n_c": 0.45, "lam": 0.3}], NUMERICS)
     assert all(status_reason(r["status"]) == "shell quadrature failed" for r in got)
     assert all("graded nodes collapsed" in r["status"] and r["dos_alpha"] > 0 for r in got)

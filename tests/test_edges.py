@@ -11,7 +11,7 @@ from triplon.model.bands import van_hove_energies
 from triplon.model.dos import fermi_level
 from triplon.model.params import ParameterError
 from triplon.pairing.analytic import GapWarning
-from triplon.pairing.bcs import gap_point
+from triplon.pairing.point import gap_point
 
 NUMBERS = (
     "V",

@@ -13,7 +13,7 @@ from projects import smk
 from triplon.config import config_errors
 from triplon.model.dos import fermi_level, fermi_line_quadrature
 from triplon.observables.fermi_line import fermi_line_eta2_range
-from triplon.pairing.bcs import gap_point
+from triplon.pairing.point import gap_point
 from triplon.studies.experiment.catalogue import (
     PENALTY,
     QUANTITIES,

@@ -20,14 +20,13 @@ from triplon.pairing.analytic import (
 )
 from triplon.pairing.bcs import (
     d_wave_eigenvalue,
-    gap_point,
     gap_vs_temperature,
-    prepare_shells,
     s_wave_eigenvalue,
     solve_full,
     tc_d_wave,
     tc_s_wave,
 )
+from triplon.pairing.point import gap_point, prepare_shells
 
 # ------------------------------------------------------------------ Eq. 17/18
 

@@ -163,12 +163,12 @@ def test_unresolvable_point_is_a_flagged_result(capsys, args, status):
 
 
 def test_solver_failure_is_exit_1_with_one_line(capsys, monkeypatch):
-    import triplon.pairing.bcs
+    import triplon.pairing.point
 
     def broken(**kw):
         raise ZeroDivisionError("float division by zero")
 
-    monkeypatch.setattr(triplon.pairing.bcs, "gap_point", broken)
+    monkeypatch.setattr(triplon.pairing.point, "gap_point", broken)
     code, out, err = call(capsys, "gap")
     assert code == 1 and out == "" and len(err.splitlines()) == 1
     assert err.startswith("triplon: internal error: the gap solver failed at n_c = 0.45")

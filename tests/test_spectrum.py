@@ -16,7 +16,7 @@ from triplon.model.bands import quadratic_coefficients
 from triplon.model.bands import xi as xi_band
 from triplon.model.contour import fermi_line_nodes
 from triplon.model.dos import dos_moments, fermi_level
-from triplon.observables.fermi_line import flat_band_data, gap_distribution, gap_extremes, prepare_band
+from triplon.observables.band_data import flat_band_data, gap_distribution, gap_extremes, prepare_band
 from triplon.observables.spectrum import spectrum_dataset, spectrum_from_gaps, spectrum_point
 from triplon.observables.tunneling import (
     find_coherence_peaks,

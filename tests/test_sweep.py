@@ -9,7 +9,7 @@ import pytest
 import xarray as xr
 
 from triplon.model.params import BandParams, MicroParams
-from triplon.pairing.bcs import gap_point
+from triplon.pairing.point import gap_point
 from triplon.studies.sweeps.gather import GatherError, gather_sweep, storage_chunks
 from triplon.studies.sweeps.grid import axis_values, resolve_point, sweep_points, validate_sweep
 from triplon.studies.sweeps.plan import chunk_resources, plan_sweep, point_keys, runs

@@ -31,7 +31,7 @@ from triplon.model.bands import bands_on_path, eta
 from triplon.model.dos import fermi_level
 from triplon.model.fermi import fermi_contour, find_pockets
 from triplon.observables.spectrum import spectrum_point
-from triplon.pairing.bcs import gap_point
+from triplon.pairing.point import gap_point
 from triplon.studies.sweeps.gather import gather_sweep
 from triplon.studies.sweeps.plan import plan_sweep
 from triplon.studies.sweeps.store import run_chunk
@@ -60,7 +60,7 @@ fig.tight_layout()
 # %%
 # Solving the gap equations at one point
 # --------------------------------------
-# :func:`triplon.pairing.bcs.gap_point` returns the analytic results (Eqs. 17, 18) next to the
+# :func:`triplon.pairing.point.gap_point` returns the analytic results (Eqs. 17, 18) next to the
 # full momentum-space solution of Eq. 14, Δ_b(k) = A_b + B_b η_k², its T_c and the
 # d-wave eigenvalue. Here the paper's point: n_c = 0.45, λ = 0.5, κ = 0.75, Ω = 0.3 eV.
 

@@ -31,7 +31,6 @@ from triplon.cli.commands import (
     cmd_spectrum,
 )
 from triplon.cli.options import (
-    PAPER_POINT,
     UsageError,
     _add_band_options,
     _add_filling_options,
@@ -42,6 +41,7 @@ from triplon.cli.options import (
     _ranged,
 )
 from triplon.model.params import ParameterError
+from triplon.studies.sweeps.grid import PAPER_POINT
 
 
 def build_parser() -> argparse.ArgumentParser:

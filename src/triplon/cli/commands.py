@@ -7,7 +7,6 @@ import json
 import math
 
 from triplon.cli.options import (
-    PAPER_POINT,
     UsageError,
     _band_params,
     _dumps,
@@ -17,7 +16,7 @@ from triplon.cli.options import (
     _require_filling,
 )
 from triplon.model.params import BANDS, BandParams
-from triplon.studies.sweeps.grid import in_range, range_text
+from triplon.studies.sweeps.grid import PAPER_POINT, in_range, range_text
 
 # ---------------------------------------------------------------- bands
 
@@ -103,7 +102,7 @@ class SolverFailure(Exception):
 
 def _check_coupling(pairing: dict, fermi) -> None:
     """The derived V and lambda must lie in their ranges (else the gap under- or overflows)."""
-    from triplon.pairing.bcs import resolve_V
+    from triplon.pairing.point import resolve_V
 
     V = resolve_V(fermi, **{k: v for k, v in pairing.items() if v is not None})
     lam = V * math.sqrt(fermi.dos["alpha"] * fermi.dos["beta"])
@@ -117,8 +116,8 @@ def _check_coupling(pairing: dict, fermi) -> None:
 
 
 def cmd_gap(args) -> str:
-    from triplon.pairing.bcs import gap_point
     from triplon.pairing.caveats import describe
+    from triplon.pairing.point import gap_point
 
     point, fermi = _point(args)
     try:  # the input is valid from here on: any failure is the solver's

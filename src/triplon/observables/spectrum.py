@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from triplon.model.params import BANDS, BandParams
-from triplon.observables.fermi_line import gap_distribution, gap_extremes, prepare_band
+from triplon.observables.band_data import gap_distribution, gap_extremes, prepare_band
 from triplon.observables.tunneling import (
     MATRIX_ELEMENTS,
     find_coherence_peaks,
@@ -307,7 +307,7 @@ def spectrum_point(
     -------
     SpectrumResult
     """
-    from triplon.pairing.bcs import pairing_point
+    from triplon.pairing.point import pairing_point
 
     if gap_model not in GAP_MODELS:
         raise ValueError(f"gap_model must be one of {GAP_MODELS}, got {gap_model!r}")
@@ -324,7 +324,7 @@ def point_gaps(point, gap_model: str = "full") -> tuple[dict, str]:
 
     Parameters
     ----------
-    point : triplon.pairing.bcs.PairingPoint
+    point : triplon.pairing.point.PairingPoint
     gap_model : {"full", "eq16"}
         As in :func:`spectrum_point`.
 
@@ -385,7 +385,7 @@ def spectrum_at(
 
     Parameters
     ----------
-    point : triplon.pairing.bcs.PairingPoint
+    point : triplon.pairing.point.PairingPoint
     gaps : dict
         ``{band: (A, B)}`` (eV), e.g. from :func:`point_gaps`.
     status : str

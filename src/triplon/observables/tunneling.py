@@ -80,7 +80,7 @@ import math
 import numpy as np
 from scipy.signal import fftconvolve, find_peaks
 
-from triplon.observables.fermi_line import BandSpectralData
+from triplon.observables.band_data import BandSpectralData
 
 MATRIX_ELEMENTS = (None, "eta4")
 """Allowed c-axis tunneling matrix elements: None (|M_k|^2 = 1) or "eta4" (|M_k|^2 ∝ eta_k^4)."""

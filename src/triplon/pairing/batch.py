@@ -1,9 +1,9 @@
 """Vectorised gap solves for many points sharing one pair of shell quadratures.
 
 Points with the same band set, filling n_c and cutoff Omega share the shell
-quadratures (:func:`triplon.pairing.bcs.prepare_shells`) and differ only in V (or
+quadratures (:func:`triplon.pairing.point.prepare_shells`) and differ only in V (or
 lambda), kappa_a, kappa_b and T. This module solves all of them together and
-returns, point by point, what :func:`triplon.pairing.bcs.gap_summary` returns one at a
+returns, point by point, what :func:`triplon.pairing.point.gap_summary` returns one at a
 time (same equations, same quadrature, same conventions; agreement to ~1e-12):
 
 * Eq. 17 exactly (vectorised Newton on y = ln(Delta_alpha/Delta_beta)/2 in
@@ -308,7 +308,7 @@ def _reference_full(shells, V, ka, kb, T):
 
 
 def solve_batch(shells, fermi, V, kappa_a, kappa_b, T, arrs=None, table=None) -> list[dict]:
-    """All gap quantities of points sharing ``shells`` (what :func:`triplon.pairing.bcs.gap_summary` gives).
+    """All gap quantities of points sharing ``shells`` (what :func:`triplon.pairing.point.gap_summary` gives).
 
     Parameters
     ----------

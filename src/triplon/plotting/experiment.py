@@ -205,7 +205,7 @@ def _spectrum_at(point: dict, numerics: dict, top: float | None = None):
     from triplon.model.params import BANDS, BandParams
     from triplon.observables.fermi_line import fermi_line_eta2_range, gap_range
     from triplon.observables.spectrum import point_gaps, spectrum_at
-    from triplon.pairing.bcs import pairing_point
+    from triplon.pairing.point import pairing_point
     from triplon.studies.sweeps.grid import resolve_point
 
     r = resolve_point(point)

@@ -26,8 +26,9 @@ from triplon.pairing.analytic import (
     gap_ratio_weak,
     solve_eq17,
 )
-from triplon.pairing.bcs import gap_vs_temperature, prepare_shells, solve_full, tc_s_wave
+from triplon.pairing.bcs import gap_vs_temperature, solve_full, tc_s_wave
 from triplon.pairing.caveats import KELVIN_PER_EV, critical_fillings
+from triplon.pairing.point import prepare_shells
 
 THETA_CONVENTION = (
     "theta: polar angle of k_F around the centre of its own pocket (Gamma for an electron pocket, "

@@ -19,7 +19,7 @@ class ModelCache:
     ----------
     numerics : dict, optional
         The ``numerics`` section of the configuration (``quadrature_nodes``,
-        ``shell`` options of :func:`triplon.pairing.bcs.prepare_shells`).
+        ``shell`` options of :func:`triplon.pairing.point.prepare_shells`).
     size : int
         Largest number of shell quadratures kept.
     """
@@ -45,7 +45,7 @@ class ModelCache:
 
     def shell_set(self, band: dict, n_c: float, omega: float):
         from triplon.model.params import BandParams
-        from triplon.pairing.bcs import prepare_shells
+        from triplon.pairing.point import prepare_shells
 
         key = (tuple(sorted(band.items())), float(n_c), float(omega))
         if key in self.shells:
@@ -81,7 +81,8 @@ def model_quantities(point: dict, cache: ModelCache | None = None, need_gaps: bo
         ``mu`` (eV), ``eta2_range`` and ``status``.
     """
     from triplon.pairing.analytic import GapWarning
-    from triplon.pairing.bcs import resolve_V, solve_full, tc_s_wave
+    from triplon.pairing.bcs import solve_full, tc_s_wave
+    from triplon.pairing.point import resolve_V
     from triplon.studies.sweeps.grid import resolve_point
 
     cache = cache or ModelCache()

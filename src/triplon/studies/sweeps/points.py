@@ -154,7 +154,7 @@ def band_work(resolved: dict, numerics: dict) -> dict:
     Returns a dict with ``fermi`` (FermiLevel, always), ``shells``, ``vh``.
     """
     from triplon.model.dos import fermi_level
-    from triplon.pairing.bcs import prepare_shells
+    from triplon.pairing.point import prepare_shells
 
     try:
         params = BandParams(**resolved["band"])
@@ -284,9 +284,9 @@ def _finish(resolved: dict, work: dict, sol: dict) -> dict:
 
 
 def _reference_solution(work: dict, resolved: dict) -> dict:
-    """One point by the per-point solvers (:func:`~triplon.pairing.bcs.gap_summary`)."""
+    """One point by the per-point solvers (:func:`~triplon.pairing.point.gap_summary`)."""
     from triplon.pairing.analytic import GapWarning
-    from triplon.pairing.bcs import gap_summary, resolve_V
+    from triplon.pairing.point import gap_summary, resolve_V
 
     fl, shells = work["fermi"], work["shells"]
     V = resolve_V(fl, lam=resolved.get("lam"), V=resolved.get("V"))
@@ -318,7 +318,7 @@ def _error_status(exc: Exception) -> str:
 
 
 def compute_point(resolved: dict, shells_cache: dict, numerics: dict) -> dict:
-    """All quantities of one point by the reference solvers (:func:`~triplon.pairing.bcs.gap_summary`).
+    """All quantities of one point by the reference solvers (:func:`~triplon.pairing.point.gap_summary`).
 
     ``resolved`` may be raw ({parameter: value}) or resolved (:func:`resolve_point`).
     Never raises: a failure is the point's ``status`` ('<reason>: <details>',
@@ -357,7 +357,7 @@ BATCH_SIZE = 256
 def _batch_solutions(work: dict, members: list[dict]) -> list:
     """Solutions of points sharing ``work``: together, else one by one (None: that point failed)."""
     from triplon.pairing.batch import solve_batch
-    from triplon.pairing.bcs import resolve_V
+    from triplon.pairing.point import resolve_V
 
     fl = work["fermi"]
     try:
