@@ -34,6 +34,7 @@ from triplon.cli.options import (
     UsageError,
     _add_band_options,
     _add_filling_options,
+    _add_method_options,
     _add_pairing_options,
     _Formatter,
     _Parser,
@@ -81,8 +82,10 @@ def build_parser() -> argparse.ArgumentParser:
         type=_ranged("T"),
         default=PAPER_POINT["T"],
         metavar="T",
-        help=f"temperature k_B T of an extra full solve, {_range_help('T')}",
+        help=f"temperature k_B T of an extra full solve (eliashberg: of the solution, 0 = T_c/5), "
+        f"{_range_help('T')}",
     )
+    _add_method_options(g)
     _add_band_options(g)
     g.add_argument("--json", action="store_true", help="print one JSON object")
     g.set_defaults(func=cmd_gap)
@@ -117,7 +120,7 @@ def _add_spectrum_parser(sub) -> None:
         type=_ranged("T"),
         default=PAPER_POINT["T"],
         metavar="T",
-        help=f"temperature k_B T: gaps at T and thermal dI/dV, {_range_help('T')}",
+        help=f"temperature k_B T: gaps at T and thermal dI/dV (eliashberg: 0 = T_c/5), {_range_help('T')}",
     )
     t.add_argument(
         "--gamma",
@@ -152,6 +155,7 @@ def _add_spectrum_parser(sub) -> None:
         default="full",
         help="gaps from the full Eq. 14 solution or from Eq. 16 with exact Eq. 17 magnitudes",
     )
+    _add_method_options(s)
     _add_band_options(s)
     s.add_argument("--json", action="store_true", help="print one JSON object")
     s.set_defaults(func=cmd_spectrum)

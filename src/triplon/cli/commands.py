@@ -119,6 +119,8 @@ def cmd_gap(args) -> str:
     from triplon.pairing.caveats import describe
     from triplon.pairing.point import gap_point
 
+    if args.method == "eliashberg":
+        return _eliashberg(args, spectrum=False)
     point, fermi = _point(args)
     try:  # the input is valid from here on: any failure is the solver's
         s = gap_point(**point, omega=args.omega, T=args.T)
@@ -234,6 +236,8 @@ def cmd_spectrum(args) -> str:
 
     if args.weights is not None and not any(args.weights):
         raise UsageError("--weights: at least one band weight must be > 0")
+    if args.method == "eliashberg":
+        return _eliashberg(args, spectrum=True)
     point, _ = _point(args)
     try:  # the input is valid from here on: any failure is the solver's
         r = spectrum_point(
@@ -280,6 +284,113 @@ def cmd_spectrum(args) -> str:
         f"dI/dV at E = 0: {r.didv[i0]:.5f} 1/eV;  window ±{r.energy[-1] * meV:.1f} meV, "
         f"{r.energy.size} energies (use --json for the spectra)"
     )
+    return "\n".join(lines)
+
+
+# ----------------------------------------------------------- eliashberg
+
+
+def _eliashberg(args, spectrum: bool) -> str:
+    """``gap`` and ``spectrum`` with ``--method eliashberg``: one retarded-exchange solution."""
+    import numpy as np
+
+    from triplon.observables.eliashberg import eliashberg_point
+
+    point, fermi = _point(args)
+    omega_T = args.omega_T or (args.Jc if args.Jc is not None else args.omega)
+    extra = {}
+    if spectrum:
+        extra = dict(
+            gamma=args.gamma,
+            emax=args.emax,
+            points=args.points,
+            weights=args.weights,
+            matrix_element=None if args.matrix_element == "none" else args.matrix_element,
+        )
+    try:  # the input is valid from here on: any failure is the solver's
+        r = eliashberg_point(
+            **point, omega_T=omega_T, mu_star=args.mu_star, T=args.T if args.T > 0 else None, **extra
+        )
+    except (ArithmeticError, ValueError, RuntimeError, np.linalg.LinAlgError) as exc:
+        raise SolverFailure(
+            f"the Eliashberg solver failed at n_c = {fermi.n_c:.6g}, mu = {fermi.mu:.6g} eV: "
+            f"{type(exc).__name__}: {_one_line(exc)}"
+        ) from None
+    d = {
+        "method": "eliashberg",
+        "n_c": fermi.n_c,
+        "mu": fermi.mu,
+        "lam": math.sqrt(r.lam_alpha_beta * r.lam_beta_alpha),
+        "lam_alpha_beta": r.lam_alpha_beta,
+        "lam_beta_alpha": r.lam_beta_alpha,
+        "omega_T": r.omega_T,
+        "mu_star": r.mu_star,
+        "Tc": r.Tc if r.Tc > 0 else None,
+        "Tc_K": _kelvin(r.Tc) if r.Tc > 0 else None,
+        "T": r.T,
+        "T_K": _kelvin(r.T),
+        "Z": r.Z,
+        "Z_matsubara": r.Z_matsubara,
+        "gap_edge_min": {b: v[0] for b, v in r.gap_edge.items()},
+        "gap_edge_max": {b: v[1] for b, v in r.gap_edge.items()},
+        "ratio_2gap_Tc": r.ratio_2gap_Tc,
+        "dip": r.dip,
+        "hump": r.hump,
+        "mode_energy": r.mode_energy,
+        "converged": r.converged,
+        "status": r.status,
+        "caveats": r.caveats,
+    }
+    if spectrum:
+        d.update(
+            gamma=r.gamma,
+            energy=r.energy,
+            dos_alpha=r.dos.get("alpha"),
+            dos_beta=r.dos.get("beta"),
+            didv=r.didv,
+        )
+    if args.json:
+        return _dumps(d)
+    meV = 1e3
+    lines = [
+        f"n_c = {fermi.n_c:.6f} per Ni   mu = {fermi.mu:+.6f} eV   method: Migdal-Eliashberg "
+        f"(retarded triplon exchange)",
+        f"lambda = {d['lam']:.6f}   lambda_ab = V N_beta = {r.lam_alpha_beta:.6f}   "
+        f"lambda_ba = V N_alpha = {r.lam_beta_alpha:.6f}   omega_T = {r.omega_T:g} eV   mu* = {r.mu_star:g}",
+        "",
+        f"T_c = {_energy(r.Tc)}" if r.Tc > 0 else "T_c: below the solver's resolution",
+    ]
+    if r.gap_edge:
+        lines += [
+            f"at T = {_energy(r.T)}:",
+            f"{'band':<6} {'Z(w->0)':>8} {'Z(i pi T)':>10} {'Delta_0 min':>12} {'Delta_0 max':>12} "
+            f"{'2Delta_0/T_c':>13}",
+        ]
+        for b in BANDS:
+            lo, hi = r.gap_edge[b]
+            lines.append(
+                f"{b:<6} {r.Z[b]:>8.4f} {r.Z_matsubara[b]:>10.4f} {lo * meV:>9.3f} meV {hi * meV:>8.3f} meV "
+                f"{r.ratio_2gap_Tc[b]:>13.4f}"
+            )
+        if math.isfinite(r.dip):
+            lines.append(
+                f"dip of the DOS at {r.dip * meV:.2f} meV, hump at {r.hump * meV:.2f} meV; mode energy "
+                f"(dip - largest Delta_0) = {r.mode_energy * meV:.2f} meV"
+            )
+        else:
+            lines.append("dip of the DOS: none found within Delta_0 + 2 omega_T")
+    if spectrum and r.energy is not None:
+        i0 = int(np.argmin(np.abs(r.energy)))
+        lines.append(
+            f"dI/dV at E = 0: {r.didv[i0]:.5f} 1/eV;  window ±{r.energy[-1] * meV:.1f} meV, "
+            f"{r.energy.size} energies, Gamma = {r.gamma * meV:g} meV (use --json for the spectra)"
+        )
+    lines.append(f"converged: {r.converged} ({r.status})")
+    if r.caveats:
+        lines.append("caveats:")
+        lines += [f"  - {c}" for c in r.caveats]
+    else:
+        lines.append("caveats: none")
     return "\n".join(lines)
 
 

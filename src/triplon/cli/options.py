@@ -16,6 +16,8 @@ EXTRA_RANGES = {
     "gamma": (0.0, 1.0, False, True, "eV", "Dynes broadening Gamma"),
     "emax": (0.0, 10.0, False, True, "eV", "half-width of the energy window"),
     "weight": (0.0, 1e6, True, True, "1", "band weight of dI/dV"),
+    "omega_T": (0.0, 5.0, False, True, "eV", "triplon energy omega_T"),
+    "mu_star": (0.0, 1.0, True, False, "1", "Coulomb pseudopotential mu*"),
 }
 
 
@@ -147,6 +149,29 @@ def _add_pairing_options(p: argparse.ArgumentParser) -> None:
         default=PAPER_POINT["omega"],
         metavar="OMEGA",
         help=f"pairing cutoff Omega, {_range_help('omega')}",
+    )
+
+
+def _add_method_options(p: argparse.ArgumentParser) -> None:
+    """BCS (the paper's static Eq. 14) or retarded exchange (Migdal–Eliashberg)."""
+    m = p.add_argument_group(
+        "method: the paper's static BCS (Eqs. 14-18) or retarded triplon exchange (Migdal-Eliashberg, "
+        "docs: physics, 'Retarded triplon exchange')"
+    )
+    m.add_argument("--method", choices=("bcs", "eliashberg"), default="bcs", help="gap equations to solve")
+    m.add_argument(
+        "--omega-T",
+        type=_ranged("omega_T"),
+        metavar="OMEGA_T",
+        help=f"eliashberg: triplon energy omega_T, {_range_help('omega_T')}; default --Jc if given, "
+        "else --omega (the paper's Omega)",
+    )
+    m.add_argument(
+        "--mu-star",
+        type=_ranged("mu_star"),
+        default=0.0,
+        metavar="MU_STAR",
+        help=f"eliashberg: intraband Coulomb pseudopotential mu*, {_range_help('mu_star')}",
     )
 
 

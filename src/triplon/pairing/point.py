@@ -245,7 +245,7 @@ class PairingPoint:
     T: float
     """Temperature k_B T."""
     shells: dict
-    """Shell quadratures of both bands (:func:`prepare_shells`)."""
+    """Shell quadratures of both bands (:func:`prepare_shells`); None where not needed."""
 
 
 def pairing_point(
@@ -261,6 +261,7 @@ def pairing_point(
     kappa_b=None,
     omega=0.3,
     T=0.0,
+    shells=True,
     **numerics,
 ) -> PairingPoint:
     """Check one parameter point and prepare it for the gap equations.
@@ -280,6 +281,9 @@ def pairing_point(
         Eq. 11's ratios (:func:`resolve_kappas`).
     omega, T : float
         Cutoff Omega (eV, > 0) and temperature k_B T (eV, >= 0).
+    shells : bool
+        False skips the shell quadratures (``PairingPoint.shells`` is then None; the
+        Eliashberg equations need only the Fermi lines).
     **numerics
         Options of :func:`triplon.model.dos.shell_quadrature`.
 
@@ -301,8 +305,8 @@ def pairing_point(
             f"a band has no Fermi surface at mu = {fermi.mu:.6g} eV: interband pairing needs both"
         )
     Vv = resolve_V(fermi, lam, V, JH, Jc)
-    shells = prepare_shells(fermi.mu, omega, params, **numerics)
-    return PairingPoint(fermi, Vv, kappa_a, kappa_b, float(omega), float(T), shells)
+    quadratures = prepare_shells(fermi.mu, omega, params, **numerics) if shells else None
+    return PairingPoint(fermi, Vv, kappa_a, kappa_b, float(omega), float(T), quadratures)
 
 
 def gap_point(
