@@ -316,3 +316,15 @@ def eliashberg_point(
     return eliashberg_observables(
         model, sol, Tc, p.fermi.mu, params, p.fermi.dos, gamma, emax, points, weights, matrix_element
     )
+
+
+__all__ = [
+    "PadeFunctions",
+    "pade_functions",
+    "gap_edge_at",
+    "EliashbergResult",
+    "OMEGA_T_MEASURED",
+    "eliashberg_observables",
+    "eliashberg_caveats",
+    "eliashberg_point",
+]

@@ -9,7 +9,7 @@ normalised to the paper's V at zero frequency, and the same exchange dresses the
 electrons. Fermi-surface restricted (constant DOS per sheet near E_F, the standard
 Migdal–Eliashberg form), per sheet b with partner b' (alpha <-> beta), Matsubara
 omega_n = pi T (2n + 1), interband couplings lambda_ab = V N_beta, lambda_ba = V N_alpha
-(sqrt(lambda_ab lambda_ba) = lambda of the paper):
+(sqrt(lambda_ab lambda_ba) = lambda of the paper)::
 
     Z_b(k, n) = 1 + (pi T/omega_n) Σ_m D(n - m) lam_bb' < (1 + kz2 u_k u_p) omega_m / R_b'(p, m) >_b'
     phi_b(k, n) = pi T Σ_m D(n - m) lam_bb' < (1 + k2 u_k u_p) Delta_b'(p, m) / R_b'(p, m) >_b'
@@ -501,3 +501,19 @@ def critical_temperature(model: EliashbergModel, omega_max: float | None = None)
         hi *= 1.5
         f_hi = f(hi)
     return math.exp(brentq(lambda x: f(math.exp(x)), math.log(lo), math.log(hi), xtol=1e-13, rtol=1e-12))
+
+
+__all__ = [
+    "PARTNER",
+    "EliashbergModel",
+    "einstein_model",
+    "eliashberg_model",
+    "n_matsubara",
+    "default_omega_max",
+    "FFT_MIN",
+    "MatsubaraSolution",
+    "solve_matsubara",
+    "leading_eigenvalue",
+    "T_FLOOR",
+    "critical_temperature",
+]

@@ -9,7 +9,7 @@ Z_b(u, omega) and phi_b(u, omega) on the real axis (omega + i0+), u = eta_k^2:
 * :func:`exact_continuation` -- the iterative analytic continuation of Marsiglio,
   Schossmann and Carbotte, Phys. Rev. B 37, 4965 (1988), written for the Einstein
   kernel D(z) = omega_T^2 / (omega_T^2 - z^2) of the triplon (alpha^2 F =
-  (lambda omega_T / 2) delta(nu - omega_T)) and the two sheets:
+  (lambda omega_T / 2) delta(nu - omega_T)) and the two sheets::
 
       w Z_b(w) = w + i pi T Σ_m lam_b D(w - i omega_m) < ... omega_m / R_m >
                  + i pi (lam_b omega_T / 2) Σ_± [n(omega_T) + f(omega_T ∓ w)] < g_Z(w ∓ omega_T) >
@@ -276,3 +276,14 @@ def gap_edge(axis: RealAxis, band: str, u: float = 0.0) -> float:
         return math.nan
     i = s[0]
     return float(x[i] - f[i] * (x[i + 1] - x[i]) / (f[i + 1] - f[i]))
+
+
+__all__ = [
+    "pade_coefficients",
+    "pade_evaluate",
+    "PADE_POINTS",
+    "RealAxis",
+    "pade_continuation",
+    "exact_continuation",
+    "gap_edge",
+]
