@@ -57,7 +57,27 @@ SWEEP_FIGURES = {
     for name, spec in config.get("sweeps", {}).items()
 }
 
-FIGURES = ["fig2a", "fig2b", "fig3a", "fig3b", "fig4a", "fig4b", "fig5", "fig6"]
+FIGURES = [
+    "fig2a",
+    "fig2b",
+    "fig3a",
+    "fig3b",
+    "fig4a",
+    "fig4b",
+    "fig5",
+    "fig6",
+    "eliashberg_tc",
+    "eliashberg_gap",
+    "eliashberg_dos",
+]
+# retarded triplon exchange beside Figs. 5-6 (config paper.eliashberg; these defaults otherwise)
+ELIASHBERG = {
+    "omega_T": 0.3,
+    "mu_star": 0.0,
+    "lam": {"start": 0.1, "stop": 1.0, "num": 19},
+    "temperature_points": 12,
+    **config["paper"].get("eliashberg", {}),
+}
 
 
 wildcard_constraints:

@@ -12,7 +12,19 @@ import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
 SNAKEMAKE = str(Path(sys.executable).with_name("snakemake"))
-FIGURES = ["fig2a", "fig2b", "fig3a", "fig3b", "fig4a", "fig4b", "fig5", "fig6"]
+FIGURES = [
+    "fig2a",
+    "fig2b",
+    "fig3a",
+    "fig3b",
+    "fig4a",
+    "fig4b",
+    "fig5",
+    "fig6",
+    "eliashberg_tc",
+    "eliashberg_gap",
+    "eliashberg_dos",
+]
 SHARED_TARGETS = ("all", "sweeps", "experiments")
 
 
@@ -66,6 +78,8 @@ def tiny(config):
     config["paper"]["fig3b"]["r"] = {"start": 1.0, "stop": 5.0, "num": 9}
     config["paper"]["gap_structure"]["theta_points"] = 33
     config["paper"]["temperature_points"] = 8
+    config["paper"]["eliashberg"] = {**config["paper"].get("eliashberg", {}), "temperature_points": 4}
+    config["paper"]["eliashberg"]["lam"] = {"start": 0.3, "stop": 0.9, "num": 4}
     config["sweeps"] = {
         "tiny": {
             "axes": {"n_c": [0.3, 0.45, 0.6], "lam": [0.3, 0.5], "kappa": [0.0, 0.75]},

@@ -179,3 +179,24 @@ def test_dos_conserves_spectral_weight_and_shows_the_dip_hump():
 def test_bad_input_is_rejected(kw, match):
     with pytest.raises(ValueError, match=match):
         eliashberg_point(n_c=0.45, lam=0.5, **kw)
+
+
+def test_comparison_dataset_against_the_solvers():
+    from triplon.model.params import BandParams
+    from triplon.pairing.bcs import tc_s_wave
+    from triplon.pairing.point import prepare_shells
+    from triplon.studies.eliashberg import eliashberg_comparison_dataset
+
+    ds = eliashberg_comparison_dataset(
+        BandParams(), 0.45, 0.5, 0.75, 0.3, 0.3, lam_grid=(0.3, 0.5, 3), t_points=3, energy_points=101
+    )
+    fl = fermi_level(n_c=0.45)
+    V = resolve_V(fl, lam=0.5)
+    tce = critical_temperature(eliashberg_model(fl, V, 0.75, 0.75, 0.3))
+    tcb = tc_s_wave(prepare_shells(fl.mu, 0.3), V, 0.75**2)
+    assert float(ds.Tc_eliashberg.sel(lam=0.5)) == pytest.approx(tce * KELVIN_PER_EV, rel=1e-9)
+    assert float(ds.Tc_bcs.sel(lam=0.5)) == pytest.approx(tcb * KELVIN_PER_EV, rel=1e-9)
+    assert ds.attrs["Tc_bcs_K"] > 4 * ds.attrs["Tc_eliashberg_K"]  # retardation and mass cut T_c
+    assert np.all(np.diff(ds.gap_eliashberg.values, axis=1) < 0)  # gaps close as T -> T_c
+    assert float(ds.dos_eliashberg.min()) >= 0 and float(ds.dos_bcs.min()) >= 0
+    assert ds.attrs["mode_energy_meV"] == pytest.approx(300, rel=0.05)

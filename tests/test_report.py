@@ -37,6 +37,7 @@ ONE_JOB_PER_RULE = {
     "gap_ratio": "results/paper/gap_ratio.nc",
     "gap_structure": "results/paper/gap_structure.nc",
     "gap_temperature": "results/paper/gap_temperature.nc",
+    "eliashberg": "results/paper/eliashberg.nc",
     "figure": "results/figures/fig6.nc",
     "sweep_chunk": None,  # the first chunk of the sweep tiny (its name is a hash)
     "sweep_gather": "results/sweeps/tiny/phase_diagram.nc",

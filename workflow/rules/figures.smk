@@ -7,6 +7,9 @@ FIGURE_INPUTS = {
     "fig4b": ["results/paper/gap_structure.nc"],
     "fig5": ["results/paper/gap_structure.nc"],
     "fig6": ["results/paper/gap_temperature.nc"],
+    "eliashberg_tc": ["results/paper/eliashberg.nc"],
+    "eliashberg_gap": ["results/paper/eliashberg.nc"],
+    "eliashberg_dos": ["results/paper/eliashberg.nc"],
 }
 
 

@@ -61,3 +61,26 @@ rule gap_temperature:
         points=config["paper"]["temperature_points"],
     script:
         "../scripts/gap_temperature.py"
+
+
+rule eliashberg:
+    """Static BCS against retarded triplon exchange: T_c(lambda), Delta_0(T), DOS (beside Figs. 5-6)."""
+    output:
+        "results/paper/eliashberg.nc",
+    log:
+        "results/logs/eliashberg.log",
+    group:
+        "paper"
+    conda:
+        "../envs/triplon.yaml"
+    resources:
+        mem_mb=1000,
+        runtime=10,
+    params:
+        code=TRIPLON,
+        model=config["model"],
+        point=config["paper"]["gap_structure"],
+        shell=config["numerics"]["shell"],
+        eliashberg=ELIASHBERG,
+    script:
+        "../scripts/eliashberg.py"

@@ -12,6 +12,7 @@ import numpy as np
 import xarray as xr
 
 from triplon.data.provenance import var
+from triplon.plotting.eliashberg import ELIASHBERG_FIGURES
 from triplon.plotting.style import (
     COLORS,
     CRITICAL_STYLE,
@@ -372,6 +373,7 @@ FIGURES = {
     "fig4b": (["gap_structure"], fig4b_data, fig4b_plot),
     "fig5": (["gap_structure"], fig5_data, fig5_plot),
     "fig6": (["gap_temperature"], fig6_data, fig6_plot),
+    **ELIASHBERG_FIGURES,
 }
 """name -> (upstream intermediates, data builder, plotter)."""
 
