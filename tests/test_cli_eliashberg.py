@@ -63,6 +63,8 @@ def test_unresolved_tc_is_said_not_printed_as_zero():
         (["--omega-T", "nan"], "--omega-T"),
         (["--omega-T", "-0.1"], "--omega-T"),
         (["--mu-star", "1.5"], "--mu-star"),
+        (["--omega-T", "1e-300"], "--omega-T"),
+        (["--T", "1e-9"], "--T"),
         (["--method", "migdal"], "--method"),
     ],
 )

@@ -200,3 +200,21 @@ def test_comparison_dataset_against_the_solvers():
     assert np.all(np.diff(ds.gap_eliashberg.values, axis=1) < 0)  # gaps close as T -> T_c
     assert float(ds.dos_eliashberg.min()) >= 0 and float(ds.dos_bcs.min()) >= 0
     assert ds.attrs["mode_energy_meV"] == pytest.approx(300, rel=0.05)
+
+
+def test_too_many_frequencies_is_a_clear_error():
+    from triplon.pairing.eliashberg import MAX_MATSUBARA
+
+    with pytest.raises(ValueError, match=f"more than {MAX_MATSUBARA}"):
+        solve_matsubara(einstein_model(1.0, W_E), 1e-9 * W_E)
+
+
+def test_above_tc_the_continuation_is_checked_not_trusted():
+    """Far above T_c few Matsubara points remain: a Z(omega -> 0) that fails its check is NaN and said."""
+    r = eliashberg_point(n_c=0.45, lam=0.5, kappa=0.0, omega_T=0.05, T=1.0, points=21)
+    assert r.status.startswith("normal state")
+    # at T >> omega_T only D(0) contributes: Z(i pi T) -> 1 + lambda_bb'; the few Matsubara
+    # points left do not fix the real axis, and the check says so
+    assert r.Z_matsubara["alpha"] == pytest.approx(1 + r.lam_alpha_beta, rel=0.01)
+    assert all(math.isnan(r.Z[b]) for b in ("alpha", "beta"))
+    assert any("Padé continuation fails its check" in c for c in r.caveats)

@@ -298,6 +298,11 @@ def _eliashberg(args, spectrum: bool) -> str:
 
     point, fermi = _point(args)
     omega_T = args.omega_T or (args.Jc if args.Jc is not None else args.omega)
+    if 0 < args.T < 1e-3 * omega_T:
+        raise UsageError(
+            f"--T: with --method eliashberg T must be 0 (T_c/5) or >= 1e-3 omega_T "
+            f"= {1e-3 * omega_T:.4g} eV, got {args.T:g}"
+        )
     extra = {}
     if spectrum:
         extra = dict(

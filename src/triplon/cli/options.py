@@ -16,7 +16,7 @@ EXTRA_RANGES = {
     "gamma": (0.0, 1.0, False, True, "eV", "Dynes broadening Gamma"),
     "emax": (0.0, 10.0, False, True, "eV", "half-width of the energy window"),
     "weight": (0.0, 1e6, True, True, "1", "band weight of dI/dV"),
-    "omega_T": (0.0, 5.0, False, True, "eV", "triplon energy omega_T"),
+    "omega_T": (1e-3, 5.0, True, True, "eV", "triplon energy omega_T"),
     "mu_star": (0.0, 1.0, True, False, "1", "Coulomb pseudopotential mu*"),
 }
 

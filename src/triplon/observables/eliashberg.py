@@ -121,6 +121,8 @@ class EliashbergResult:
     mode_energy: float = math.nan
     gamma: float = math.nan
     dos_min: float = math.nan
+    pade_failed: bool = False
+    """The Padé continuation failed a check (Z(omega -> 0) < 1 or far from Z(i pi T))."""
     caveats: list = field(default_factory=list)
 
     @property
@@ -172,7 +174,13 @@ def eliashberg_observables(
         res.Z_matsubara[b] = float(np.dot(wt, sol.Z(b, u[:, None])[:, 0]) if u.size else math.nan)
         d0 = sol.delta(b, u[:, None])[:, 0]
         res.gap_matsubara[b] = (float(np.min(np.abs(d0))), float(np.max(np.abs(d0))))
-        res.Z[b] = float(np.dot(wt, funcs.Z(b, u, np.full(u.shape, 1e-9 * model.omega_T)).real))
+        z_real = float(np.dot(wt, funcs.Z(b, u, np.full(u.shape, 1e-9 * model.omega_T)).real))
+        # Z(omega -> 0) >= 1 and close to Z(i pi T) at T << omega_T; otherwise Padé failed
+        if math.isfinite(z_real) and 1.0 - 1e-9 <= z_real <= 1.5 * res.Z_matsubara[b]:
+            res.Z[b] = z_real
+        else:
+            res.Z[b] = math.nan
+            res.pade_failed = True
         top = max(top, res.gap_matsubara[b][1])
     for b in BANDS:
         lo, hi = fermi_line_eta2_range(b, mu, params)
@@ -234,6 +242,8 @@ def eliashberg_caveats(res: EliashbergResult) -> list[str]:
         out.append(f"the Matsubara iteration did not converge: {res.status}")
     if res.dos_min < -1e-9:
         out.append(f"the continuation fails its check: negative DOS ({res.dos_min:.3g} /eV)")
+    if res.pade_failed:
+        out.append("the Padé continuation fails its check: Z(omega -> 0) < 1 or far from Z(i pi T); Z is NaN")
     if any(not math.isfinite(x) for b in res.gap_edge for x in res.gap_edge[b]) and res.T < res.Tc:
         out.append("no gap edge found on the real axis (Padé continuation unreliable here)")
     if res.Tc * KELVIN_PER_EV > TC_PLAUSIBLE_K:

@@ -143,8 +143,9 @@ def solve_full(shells, V, kappa_a, kappa_b=None, T=0.0, guess=None, tol=1e-12, m
     qb0 = guess[3] / guess[2] if guess[2] != 0.0 and math.isfinite(guess[3] / guess[2]) else 0.0
 
     def unpack(z):
-        aa, ab = math.exp(z[0]), math.exp(z[2])
-        return np.array([aa, aa * z[1], -ab, -ab * z[3]])
+        with np.errstate(over="ignore", invalid="ignore"):  # overflow: inf, rejected by resid
+            aa, ab = np.exp(z[0]), np.exp(z[2])
+            return np.array([aa, aa * z[1], -ab, -ab * z[3]])
 
     def resid(z):
         x = unpack(z)

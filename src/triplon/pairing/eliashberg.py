@@ -153,9 +153,26 @@ def eliashberg_model(
     )
 
 
+MAX_MATSUBARA = 200_000
+"""Most positive Matsubara frequencies of one solution (T >~ omega_max / 1.3e6)."""
+
+
 def n_matsubara(T: float, omega_max: float) -> int:
-    """Number of positive Matsubara frequencies omega_n = pi T (2n + 1) below omega_max."""
-    return max(8, int(math.ceil((omega_max / (math.pi * T) - 1.0) / 2.0)) + 1)
+    """Number of positive Matsubara frequencies omega_n = pi T (2n + 1) below omega_max.
+
+    Raises
+    ------
+    ValueError
+        More than :data:`MAX_MATSUBARA` would be needed (T too low for omega_max).
+    """
+    n = (omega_max / (math.pi * T) - 1.0) / 2.0
+    if not n < MAX_MATSUBARA:
+        raise ValueError(
+            f"T = {T:.3g} eV is too low for the Matsubara solver: it needs more than {MAX_MATSUBARA} "
+            f"frequencies up to {omega_max:.3g} eV "
+            f"(T must be >= {omega_max / (2 * math.pi * MAX_MATSUBARA):.3g} eV)"
+        )
+    return max(8, int(math.ceil(n)) + 1)
 
 
 def default_omega_max(model: EliashbergModel, T: float) -> float:
@@ -508,6 +525,7 @@ __all__ = [
     "EliashbergModel",
     "einstein_model",
     "eliashberg_model",
+    "MAX_MATSUBARA",
     "n_matsubara",
     "default_omega_max",
     "FFT_MIN",
