@@ -172,7 +172,8 @@ def eliashberg_observables(
     for b in BANDS:
         u, wt = model.eta2[b]
         res.Z_matsubara[b] = float(np.dot(wt, sol.Z(b, u[:, None])[:, 0]) if u.size else math.nan)
-        d0 = sol.delta(b, u[:, None])[:, 0]
+        ul = (model.line or model.eta2)[b][0]
+        d0 = sol.delta(b, ul[:, None])[:, 0]
         res.gap_matsubara[b] = (float(np.min(np.abs(d0))), float(np.max(np.abs(d0))))
         z_real = float(np.dot(wt, funcs.Z(b, u, np.full(u.shape, 1e-9 * model.omega_T)).real))
         # Z(omega -> 0) >= 1 and close to Z(i pi T) at T << omega_T; otherwise Padé failed
@@ -199,7 +200,8 @@ def eliashberg_observables(
     z = grid + 1j * gamma
     total = np.zeros(grid.size)
     for b, wb in zip(BANDS, w):
-        u, wt = model.eta2[b]
+        # the DOS is singular in eta^2 at the gap edge: the dense Fermi-line nodes, not the rule
+        u, wt = (model.line or model.eta2)[b]
         n_b = 1.0 if dos_normal is None else dos_normal[b]
         delta = funcs.delta(b, u[:, None], grid[None, :])
         ratio = (z[None, :] / np.sqrt(z[None, :] ** 2 - delta**2)).real

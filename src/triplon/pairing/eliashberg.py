@@ -78,6 +78,8 @@ class EliashbergModel:
     """Intraband Coulomb pseudopotential mu*."""
     omega_c: float = math.inf
     """Cutoff of the mu* sum (eV)."""
+    line: dict | None = None
+    """{band: (u, w)} of the dense Fermi-line quadrature, for spectra (``eta2`` compresses it)."""
 
     @property
     def lam_eff(self) -> float:
@@ -129,18 +131,21 @@ def eliashberg_model(
     ValueError
         omega_T not > 0, mu* < 0, or a band without a Fermi line.
     """
-    from triplon.model.dos import fermi_line_quadrature
+    from triplon.model.dos import fermi_line_quadrature, gauss_rule_of_measure
 
     if not (omega_T > 0 and math.isfinite(omega_T)):
         raise ValueError(f"omega_T must be > 0 eV, got {omega_T!r}")
     if not (mu_star >= 0 and math.isfinite(mu_star)):
         raise ValueError(f"mu_star must be >= 0, got {mu_star!r}")
-    eta2 = {}
+    eta2, line = {}, {}
     for b in BANDS:
         cx, cy, w = fermi_line_quadrature(b, fermi.mu, params, n)
         if w.size == 0 or not w.sum() > 0:
             raise ValueError(f"band {b} has no Fermi line at mu = {fermi.mu:.6g} eV")
-        eta2[b] = ((cx - cy) ** 2, w / w.sum())
+        line[b] = ((cx - cy) ** 2, w / w.sum())
+        # the kernels are smooth in eta^2: an 8-point Gaussian rule of the line's eta^2 measure
+        # gives T_c and the gaps to ~1e-15 relative at a fraction of the cost
+        eta2[b] = gauss_rule_of_measure(*line[b], LINE_RULE)
     lam = {"alpha": V * fermi.dos["beta"], "beta": V * fermi.dos["alpha"]}
     return EliashbergModel(
         lam,
@@ -150,6 +155,7 @@ def eliashberg_model(
         float(omega_T),
         float(mu_star),
         float(10 * omega_T if omega_c is None else omega_c),
+        line,
     )
 
 
@@ -483,6 +489,9 @@ def leading_eigenvalue(model: EliashbergModel, T: float, omega_max: float | None
     return float(ev.real[0])
 
 
+LINE_RULE = 8
+"""Gaussian nodes in eta^2 per Fermi line of the Matsubara equations."""
+
 T_FLOOR = 2e-3
 """T_c below T_FLOOR x omega_T is reported as 0 (below resolution)."""
 
@@ -532,6 +541,7 @@ __all__ = [
     "MatsubaraSolution",
     "solve_matsubara",
     "leading_eigenvalue",
+    "LINE_RULE",
     "T_FLOOR",
     "critical_temperature",
 ]
