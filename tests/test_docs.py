@@ -149,6 +149,8 @@ def test_the_tutorial_ran_at_build_time(html):
     # (132.3 and 210.3 meV at T = 2 meV, Gamma = 1 meV; see tests/test_spectrum.py)
     assert re.search(r"coherence peak at 13\d\.\d meV\s+\(nearest gap extremum: beta max\)", page)
     assert re.search(r"coherence peak at 21\d\.\d meV\s+\(nearest gap extremum: alpha max\)", page)
+    # retarded exchange: the dip about omega_T = 50 meV above the gap edge
+    assert re.search(r"mode energy 5\d\.\d meV \(omega_T = 50 meV\)", page)
     images = sorted((html / "_images").glob("sphx_glr_plot_tutorial_*.png"))
     assert len([p for p in images if "thumb" not in p.name]) >= 4
 

@@ -164,7 +164,8 @@ def test_dos_conserves_spectral_weight_and_shows_the_dip_hump():
     assert abs(excess) < 0.05 * max(r.gap_edge["alpha"][1], 1e-9)  # weight moved, not created
     top = max(r.gap_edge[b][1] for b in ("alpha", "beta"))
     assert r.dip == pytest.approx(top + 0.05, abs=0.012)  # the dip near Delta_0 + omega_T
-    assert r.mode_energy == pytest.approx(0.05, abs=0.012) and r.hump > r.dip
+    assert r.mode_energy == pytest.approx(0.05, abs=0.012)
+    assert math.isnan(r.hump) or r.dip < r.hump <= r.dip + 0.05
 
 
 @pytest.mark.parametrize(
@@ -211,7 +212,7 @@ def test_too_many_frequencies_is_a_clear_error():
 
 def test_above_tc_the_continuation_is_checked_not_trusted():
     """Far above T_c few Matsubara points remain: a Z(omega -> 0) that fails its check is NaN and said."""
-    r = eliashberg_point(n_c=0.45, lam=0.5, kappa=0.0, omega_T=0.05, T=1.0, points=21)
+    r = eliashberg_point(n_c=0.45, lam=0.5, kappa=0.0, omega_T=0.05, T=1.0, points=21, gamma=0.05)
     assert r.status.startswith("normal state")
     # at T >> omega_T only D(0) contributes: Z(i pi T) -> 1 + lambda_bb'; the few Matsubara
     # points left do not fix the real axis, and the check says so

@@ -378,8 +378,9 @@ def _eliashberg(args, spectrum: bool) -> str:
                 f"{r.ratio_2gap_Tc[b]:>13.4f}"
             )
         if math.isfinite(r.dip):
+            hump = f"hump at {r.hump * meV:.2f} meV" if math.isfinite(r.hump) else "no hump within omega_T"
             lines.append(
-                f"dip of the DOS at {r.dip * meV:.2f} meV, hump at {r.hump * meV:.2f} meV; mode energy "
+                f"dip of the DOS at {r.dip * meV:.2f} meV, {hump}; mode energy "
                 f"(dip - largest Delta_0) = {r.mode_energy * meV:.2f} meV"
             )
         else:

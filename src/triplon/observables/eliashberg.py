@@ -15,8 +15,10 @@ continuation (:mod:`triplon.pairing.eliashberg_real`):
   dI/dV from the band-weighted DOS;
 * the dip–hump: retarded exchange puts a dip in the DOS above the coherence peak, near
   Delta_0 + omega_T, followed by a hump. ``dip`` is the lowest point of the total DOS in
-  (Delta_0, Delta_0 + 2 omega_T], ``mode_energy`` = dip - Delta_0 (the STM "bosonic mode"
-  convention: the mode energy counted from the gap edge).
+  (Delta_0, Delta_0 + 2 omega_T] (to one energy step of the grid), ``hump`` the highest
+  within omega_T above it (NaN where the DOS only rises to the window's edge),
+  ``mode_energy`` = dip - Delta_0 (the STM "bosonic mode" convention: the mode energy
+  counted from the gap edge).
 
 Energies and temperatures in eV.
 """
@@ -31,7 +33,11 @@ from scipy.optimize import brentq
 
 from triplon.model.params import BANDS
 from triplon.observables.fermi_line import fermi_line_eta2_range
-from triplon.observables.tunneling import MATRIX_ELEMENTS, tunneling_conductance
+from triplon.observables.tunneling import (
+    spectrum_options,
+    thermal_grid,
+    tunneling_conductance,
+)
 from triplon.pairing.eliashberg import (
     T_FLOOR,
     EliashbergModel,
@@ -150,13 +156,7 @@ def eliashberg_observables(
     matrix_element=None,
 ) -> EliashbergResult:
     """Gap edges, Z, DOS, dI/dV and the dip–hump of a Matsubara solution (Padé continuation)."""
-    if not (gamma > 0 and math.isfinite(gamma)):
-        raise ValueError(f"gamma must be > 0 eV, got {gamma!r}")
-    if matrix_element not in MATRIX_ELEMENTS:
-        raise ValueError(f"matrix_element must be one of {MATRIX_ELEMENTS}, got {matrix_element!r}")
-    w = (1.0, 1.0) if weights is None else tuple(float(x) for x in weights)
-    if len(w) != 2 or not all(math.isfinite(x) and x >= 0 for x in w) or sum(w) == 0:
-        raise ValueError(f"weights must be two numbers >= 0, not both 0, got {weights!r}")
+    w = spectrum_options(sol.T, gamma, points, weights, matrix_element)
     funcs = pade_functions(sol)
     res = EliashbergResult(
         model.omega_T,
@@ -191,12 +191,7 @@ def eliashberg_observables(
     if emax is None:
         emax = (d_top if d_top == d_top else 0.0) + 2.5 * model.omega_T
     energy = np.linspace(-emax, emax, points)
-    # fine uniform grid for the thermal convolution (spacing <= gamma / 2)
-    m = min(64, max(1, int(math.ceil((energy[1] - energy[0]) / (0.5 * gamma)))))
-    h = (energy[1] - energy[0]) / m
-    npad = int(math.ceil(30.0 * sol.T / h)) + 2
-    grid = energy[0] + h * np.arange(-npad, (points - 1) * m + npad + 1)
-    take = slice(npad, npad + (points - 1) * m + 1, m)
+    grid, take = thermal_grid(energy, gamma, sol.T)
     z = grid + 1j * gamma
     total = np.zeros(grid.size)
     for b, wb in zip(BANDS, w):
@@ -228,9 +223,11 @@ def eliashberg_observables(
             if 0 < i < e_w.size - 1:
                 res.dip = float(e_w[i])
                 res.mode_energy = res.dip - d_top
-                up = np.flatnonzero(np.diff(n_w[i:]) < 0)  # the first local maximum after the dip
-                if up.size:
-                    res.hump = float(e_w[i + up[0]])
+                after = np.flatnonzero((e_w > res.dip) & (e_w <= res.dip + model.omega_T))
+                if after.size > 2:  # the hump: a maximum within omega_T above the dip, not its edge
+                    j = after[np.argmax(n_w[after])]
+                    if j < after[-1]:
+                        res.hump = float(e_w[j])
     res.caveats = eliashberg_caveats(res)
     return res
 

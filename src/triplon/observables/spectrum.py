@@ -11,9 +11,10 @@ import numpy as np
 from triplon.model.params import BANDS, BandParams
 from triplon.observables.band_data import gap_distribution, gap_extremes, prepare_band
 from triplon.observables.tunneling import (
-    MATRIX_ELEMENTS,
     find_coherence_peaks,
     quasiparticle_dos,
+    spectrum_options,
+    thermal_grid,
     tunneling_conductance,
 )
 
@@ -176,17 +177,7 @@ def spectrum_from_gaps(
         DOS of each band, dI/dV, gap extremes and coherence peaks on ``points``
         energies in [-emax, emax] (eV).
     """
-    if not (T >= 0 and math.isfinite(T)):
-        raise ValueError(f"T must be >= 0 eV, got {T!r}")
-    if not (gamma > 0 and math.isfinite(gamma)):
-        raise ValueError(f"gamma must be > 0 eV, got {gamma!r}")
-    if not (isinstance(points, (int, np.integer)) and 3 <= points <= 100001):
-        raise ValueError(f"points must be an integer in [3, 100001], got {points!r}")
-    if matrix_element not in MATRIX_ELEMENTS:
-        raise ValueError(f"matrix_element must be one of {MATRIX_ELEMENTS}, got {matrix_element!r}")
-    w = (1.0, 1.0) if weights is None else tuple(float(x) for x in weights)
-    if len(w) != 2 or not all(math.isfinite(x) and x >= 0 for x in w) or sum(w) == 0:
-        raise ValueError(f"weights must be two numbers >= 0, not both 0, got {weights!r}")
+    w = spectrum_options(T, gamma, points, weights, matrix_element)
     ext = {b: gap_extremes(data[b], *gaps[b]) for b in BANDS}
     if emax is None:
         gmax = max(e[1] for e in ext.values())
@@ -194,15 +185,7 @@ def spectrum_from_gaps(
     if not (emax > 0 and math.isfinite(emax)):
         raise ValueError(f"emax must be > 0 eV, got {emax!r}")
     energy = np.linspace(-emax, emax, points)
-    if T > 0:
-        # fine grid containing the output energies, spacing <= gamma/2, padded by the thermal tail
-        m = min(64, max(1, int(math.ceil((energy[1] - energy[0]) / (0.5 * gamma)))))
-        h = (energy[1] - energy[0]) / m
-        npad = int(math.ceil(30.0 * T / h)) + 2  # sech^2 tail e^-30
-        grid = energy[0] + h * np.arange(-npad, (points - 1) * m + npad + 1)
-        take = slice(npad, npad + (points - 1) * m + 1, m)
-    else:
-        grid, take = energy, slice(None)
+    grid, take = thermal_grid(energy, gamma, T)
     dos, tot = {}, np.zeros(grid.size)
     for b, wb in zip(BANDS, w):
         on_grid = quasiparticle_dos(grid, data[b], *gaps[b], gamma=gamma)

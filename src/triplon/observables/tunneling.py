@@ -332,6 +332,45 @@ def tunneling_conductance(energy, dos, T: float, trapezoid: bool | None = None) 
     return out[..., npad : npad + e.size]
 
 
+def spectrum_options(T: float, gamma: float, points, weights, matrix_element) -> tuple[float, float]:
+    """Check the options shared by every spectrum; return the band weights (w_alpha, w_beta).
+
+    Raises
+    ------
+    ValueError
+        T < 0, gamma <= 0, points outside [3, 100001], an unknown matrix element, or
+        weights that are not two numbers >= 0, not both 0.
+    """
+    if not (T >= 0 and math.isfinite(T)):
+        raise ValueError(f"T must be >= 0 eV, got {T!r}")
+    if not (gamma > 0 and math.isfinite(gamma)):
+        raise ValueError(f"gamma must be > 0 eV, got {gamma!r}")
+    if not (isinstance(points, (int, np.integer)) and 3 <= points <= 100001):
+        raise ValueError(f"points must be an integer in [3, 100001], got {points!r}")
+    if matrix_element not in MATRIX_ELEMENTS:
+        raise ValueError(f"matrix_element must be one of {MATRIX_ELEMENTS}, got {matrix_element!r}")
+    w = (1.0, 1.0) if weights is None else tuple(float(x) for x in weights)
+    if len(w) != 2 or not all(math.isfinite(x) and x >= 0 for x in w) or sum(w) == 0:
+        raise ValueError(f"weights must be two numbers >= 0, not both 0, got {weights!r}")
+    return w
+
+
+def thermal_grid(energy: np.ndarray, gamma: float, T: float):
+    """A uniform grid holding ``energy`` for the thermal convolution of dI/dV.
+
+    Spacing <= gamma/2 (at most 64 steps per output step), padded by the sech^2 tail
+    (e^-30) at T > 0. Returns ``(grid, take)`` with ``grid[take] == energy``.
+    """
+    if T <= 0:
+        return energy, slice(None)
+    points = energy.size
+    m = min(64, max(1, int(math.ceil((energy[1] - energy[0]) / (0.5 * gamma)))))
+    h = (energy[1] - energy[0]) / m
+    npad = int(math.ceil(30.0 * T / h)) + 2  # sech^2 tail e^-30
+    grid = energy[0] + h * np.arange(-npad, (points - 1) * m + npad + 1)
+    return grid, slice(npad, npad + (points - 1) * m + 1, m)
+
+
 def find_coherence_peaks(energy, didv, extremes: dict, prominence: float = 0.01, tolerance: float = 0.0):
     """Coherence peaks of a spectrum at E > 0 and the gap extremum nearest to each.
 
@@ -385,5 +424,7 @@ __all__ = [
     "quasiparticle_dos",
     "thermal_kernel",
     "tunneling_conductance",
+    "spectrum_options",
+    "thermal_grid",
     "find_coherence_peaks",
 ]

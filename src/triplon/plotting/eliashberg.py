@@ -28,10 +28,15 @@ def _point(ds) -> str:
     )
 
 
+def _panel(el, quantity: str, title: str, keep=("param_", "Tc_")):
+    """The figure's Dataset: ``<quantity>_bcs``, ``<quantity>_eliashberg`` and the attributes kept."""
+    ds = el[[f"{quantity}_bcs", f"{quantity}_eliashberg"]].copy()
+    ds.attrs = {k: v for k, v in el.attrs.items() if k.startswith(keep) or k.endswith("meV")}
+    return _figure_dataset(ds, title, [el])
+
+
 def tc_data(el):
-    ds = el[["Tc_bcs", "Tc_eliashberg"]].copy()
-    ds.attrs = {k: v for k, v in el.attrs.items() if k.startswith("param_") or k.startswith("Tc_")}
-    return _figure_dataset(ds, "T_c against lambda: static BCS and Eliashberg", [el])
+    return _panel(el, "Tc", "T_c against lambda: static BCS and Eliashberg")
 
 
 def tc_plot(ds, plt):
@@ -54,9 +59,7 @@ def tc_plot(ds, plt):
 
 
 def gap_data(el):
-    ds = el[["gap_bcs", "gap_eliashberg"]].copy()
-    ds.attrs = {k: v for k, v in el.attrs.items() if k.startswith("param_") or k.startswith("Tc_")}
-    return _figure_dataset(ds, "Largest gap per Fermi sheet against T/T_c: static BCS and Eliashberg", [el])
+    return _panel(el, "gap", "Largest gap per Fermi sheet against T/T_c: static BCS and Eliashberg")
 
 
 def gap_plot(ds, plt):
@@ -86,10 +89,9 @@ def gap_plot(ds, plt):
 
 
 def dos_data(el):
-    ds = el[["dos_bcs", "dos_eliashberg"]].copy()
-    ds.attrs = {k: v for k, v in el.attrs.items() if k.startswith("param_") or k.endswith("meV") or "Tc" in k}
+    ds = _panel(el, "dos", "Quasiparticle DOS at the paper's point: static BCS and Eliashberg")
     ds.attrs["dos_temperatures"] = el.attrs["dos_temperatures"]
-    return _figure_dataset(ds, "Quasiparticle DOS at the paper's point: static BCS and Eliashberg", [el])
+    return ds
 
 
 def dos_plot(ds, plt):
