@@ -73,6 +73,9 @@ NONFINITE_PATHS = [
     "sweeps.demo.axes.n_c.start",
     "sweeps.demo.fixed.omega",
     "sweeps.demo.mark.lam",
+    "paper.eliashberg.omega_T",
+    "paper.eliashberg.mu_star",
+    "paper.eliashberg.lam.stop",
 ]
 
 
@@ -134,6 +137,12 @@ UNWORKABLE = [
         "cannot be solved with these numerics: full gap solution did not converge: gap below resolution",
     ),
     ("paper.mu", -10.0, "Fig. 2b needs exactly one per band"),
+    # retarded exchange beside Figs. 5-6
+    ("paper.eliashberg.omega_T", 0.0, "less than or equal to the minimum of 0"),
+    ("paper.eliashberg.mu_star", 1.0, "greater than or equal to the maximum of 1"),
+    ("paper.eliashberg.lam.num", 10**6, "greater than the maximum of"),
+    ("paper.eliashberg.temperature_points", 1, "less than the minimum of 2"),
+    ("paper.eliashberg.Tc", 1.0, "Tc"),
 ]
 
 
