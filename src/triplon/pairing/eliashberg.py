@@ -226,14 +226,6 @@ class _Kernels:
         t, h = self._products(a)
         return t + h
 
-    def matrices(self):
-        """The odd and even kernels as N x N matrices."""
-        N = self.w.size
-        n = np.arange(N)
-        dm = self.d[np.abs(n[:, None] - n[None, :])]
-        dp = self.d[n[:, None] + n[None, :] + 1]
-        return dm - dp, dm + dp
-
 
 FFT_MIN = 256
 """Frequency counts above which the kernel products use FFTs."""
