@@ -90,7 +90,7 @@ def paper_model():
 
 
 def test_couplings_and_scale_at_the_paper_point(paper_model):
-    """PHYSICS.md §9's scale check (an independent solver): T_c ≈ 129 K, Z_alpha ≈ 1.77, Z_beta ≈ 1.33."""
+    """A held-out scale check (an independent solver): T_c ≈ 129 K, Z_alpha ≈ 1.77, Z_beta ≈ 1.33."""
     fl, V = paper_model
     m = eliashberg_model(fl, V, 0.0, 0.0, 0.3)
     assert m.lam["alpha"] * m.lam["beta"] == pytest.approx(0.25, rel=1e-12)  # lambda^2

@@ -114,7 +114,7 @@ def test_model_quantities_against_gap_summary():
     assert m["gap2_Tc_max_alpha"] == pytest.approx(s.ratio_2gap_Tc["alpha"]["maximum"], rel=1e-5)
     assert m["gap_max_ratio"] == pytest.approx(m["gap_max_alpha"] / m["gap_max_beta"])
     assert m["n_alpha"] + m["n_beta"] == pytest.approx(0.45, abs=1e-12)
-    assert m["Tc_K"] == pytest.approx(905, rel=2e-3)  # PHYSICS.md §8: 0.078 eV ≈ 905 K
+    assert m["Tc_K"] == pytest.approx(905, rel=2e-3)  # 0.078 eV ≈ 905 K (k_B = 8.617333262e-5 eV/K)
     iso = model_quantities({**point, "kappa": 0.0}, cache)  # kappa = 0: isotropic gaps
     for b in ("alpha", "beta"):
         assert iso[f"gap_min_{b}"] == iso[f"gap_max_{b}"] == iso[f"gap_diag_{b}"]

@@ -107,9 +107,10 @@ def build_parser() -> argparse.ArgumentParser:
 def _add_spectrum_parser(sub) -> None:
     s = sub.add_parser(
         "spectrum",
-        help="quasiparticle DOS, tunneling dI/dV and gap extremes (PHYSICS.md §8)",
+        help="quasiparticle DOS, tunneling dI/dV and gap extremes (docs: physics, 'Tunneling spectra')",
         description="Quasiparticle DOS of both bands, simulated tunneling conductance dI/dV and the gap "
-        "extremes on each Fermi sheet at one point (PHYSICS.md §8). Defaults: the paper's point "
+        "extremes on each Fermi sheet at one point (docs: physics, 'Tunneling spectra'). "
+        "Defaults: the paper's point "
         "n_c = 0.45, lambda = 0.5, kappa = 0.75, Omega = 0.3 eV.",
         formatter_class=_Formatter,
     )

@@ -1,4 +1,4 @@
-"""Labelled xarray Datasets with units, long names and provenance (DESIGN.md data contract).
+"""Labelled xarray Datasets with units, long names and provenance (docs: workflow, "Data contract").
 
 Every variable carries ``units`` and ``long_name``; every Dataset carries the
 global attributes ``title``, ``source`` (package and version), ``history``,

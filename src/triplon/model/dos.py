@@ -1,4 +1,6 @@
-"""Fermi-level densities of states N, Ñ and higher eta-moments (PHYSICS.md §3).
+"""Fermi-level densities of states N, Ñ and higher eta-moments.
+
+The physics: docs, physics page, "Fermi-level densities of states".
 
 Per spin, normalised to the BZ:
 

@@ -1,6 +1,6 @@
 """Fillings, chemical potential and Fermi contours of the Eq. 5 bands.
 
-Filling convention (PHYSICS.md §2): each band holds two spins and a bilayer
+Filling convention (docs: physics, "Conventions"): each band holds two spins and a bilayer
 cell two Ni, so the filling of a band *per Ni* equals the fraction of the BZ
 where xi < 0; n_c = n_alpha + n_beta.
 
@@ -34,7 +34,7 @@ class TopologyError(RuntimeError):
 def filling(band: str, mu: float, params: BandParams | None = None, n: int = 24) -> float:
     """Filling per Ni of one band at chemical potential mu (T = 0).
 
-    Equals the fraction of the BZ where xi_band < 0 (PHYSICS.md §2),
+    Equals the fraction of the BZ where xi_band < 0 (docs: physics, "Conventions"),
     computed by exact quadrature (relative error ~1e-12).
 
     Parameters

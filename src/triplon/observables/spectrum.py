@@ -278,7 +278,7 @@ def spectrum_point(
     weights : (w_alpha, w_beta), optional
         Band weights of dI/dV (default 1, 1).
     matrix_element : {None, "eta4"}
-        c-axis tunneling matrix element |M|^2 ∝ eta^4 (PHYSICS.md §8) for dI/dV.
+        c-axis tunneling matrix element |M|^2 ∝ eta^4 (docs: physics, "Tunneling spectra") for dI/dV.
     gap_model : {"full", "eq16"}
         "full": Delta_b = A_b + B_b eta^2 of the full solution of Eq. 14/15;
         "eq16": Eq. 16 anisotropy with the exact Eq. 17 diagonal magnitudes
@@ -402,7 +402,7 @@ def spectrum_at(
 
 
 def spectrum_dataset(result: SpectrumResult):
-    """The spectra of :func:`spectrum_point` as an xarray Dataset (data contract of DESIGN.md).
+    """The spectra of :func:`spectrum_point` as an xarray Dataset (docs: workflow, "Data contract").
 
     Dims ``energy`` (eV), ``band``, ``gap_bin``; variables ``dos`` (band, energy),
     ``dos_total``, ``didv`` (energy), ``gap_min``, ``gap_max``, ``gap_A``,

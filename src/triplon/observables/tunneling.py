@@ -1,4 +1,4 @@
-"""Quasiparticle DOS, tunneling conductance and gap distributions (PHYSICS.md §5, §8).
+"""Quasiparticle DOS, tunneling conductance and gap distributions (docs: physics, "Tunneling spectra").
 
 Per spin and BZ-normalised like N of :mod:`triplon.model.dos`, the quasiparticle DOS of
 band b with the s± gap Delta_b(k) = A_b + B_b eta_k^2 of Eqs. 14–16 is
@@ -62,7 +62,7 @@ from the Fermi-line maximum of |Delta| to the true minimum of E_k); its error
 then scales as (step/Gamma)^2, about 1 % at the sharpest peaks with the default
 step = Gamma/2 of :func:`spectrum_point`.
 
-Tunneling (PHYSICS.md §8): dI/dV(V) = Σ_b w_b ∫ N_s,b(E) [-∂f/∂E](E - eV) dE,
+Tunneling (docs: physics, "Tunneling spectra"): dI/dV(V) = Σ_b w_b ∫ N_s,b(E) [-∂f/∂E](E - eV) dE,
 done on a uniform energy grid (spacing <= Gamma/2) with the trapezoid rule, which
 converges exponentially for the analytic integrand (or with the kernel
 integrated exactly against the linear interpolant when T is below the spacing).
@@ -231,7 +231,7 @@ def _term_two(data: BandSpectralData, A: float, B: float, gamma: float, eta4: bo
 def quasiparticle_dos(
     energy, data: BandSpectralData, A: float, B: float, gamma: float = 1e-3, matrix_element=None
 ) -> np.ndarray:
-    """Dynes-broadened quasiparticle DOS N_s,b(E) of one band (PHYSICS.md §8, Eqs. 14–16).
+    """Dynes-broadened quasiparticle DOS N_s,b(E) of one band (Eqs. 14–16; docs: physics).
 
     Parameters
     ----------
@@ -286,7 +286,7 @@ def thermal_kernel(energy, T: float) -> np.ndarray:
 
 
 def tunneling_conductance(energy, dos, T: float, trapezoid: bool | None = None) -> np.ndarray:
-    """dI/dV(V) = ∫ N(E) [-∂f/∂E](E - eV) dE on a uniform energy grid (PHYSICS.md §8).
+    """dI/dV(V) = ∫ N(E) [-∂f/∂E](E - eV) dE on a uniform energy grid (docs: physics, "Tunneling spectra").
 
     Parameters
     ----------

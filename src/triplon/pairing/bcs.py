@@ -1,6 +1,6 @@
 """The full separable BCS problem of Eq. 14: gaps at any T, T_c and the d-wave channel.
 
-Conventions (PHYSICS.md §4–5). Momentum sums are BZ averages restricted to the
+Conventions (docs: physics, "Interaction and gap equations"). Momentum sums are BZ averages restricted to the
 shell |xi| < Omega; N, Ñ are per spin (1/eV); energies and temperatures in eV
 (k_B = 1). With F_b(p) = tanh(E_b/2T) / (2 E_b), E_b = sqrt(xi_b^2 + Delta_b^2),
 Eq. 14 with the kernel of Eq. 13 is solved *exactly* by

@@ -356,7 +356,7 @@ def fig6_plot(ds, plt):
     ax.tick_params(top=False)
     ax.text(0.5, 0.3, S_PM_TEXT, transform=ax.transAxes, ha="center", va="center", fontsize=8)
     title = "full solution of Eq. 14, " + _point_text(ds)
-    if tc * KELVIN_PER_EV > TC_PLAUSIBLE_K:  # a caveat, not a silent number (PHYSICS.md §8)
+    if tc * KELVIN_PER_EV > TC_PLAUSIBLE_K:  # a caveat, not a silent number
         bound = f"{TC_PLAUSIBLE_K:.0f}"
         title += "\n" + rf"(caveat: $T_c$ > {bound} K; $\lambda$, $\Omega$ set ratios, not the scale)"
     ax.set_title(title, fontsize=6.5, loc="left", pad=14)

@@ -1,6 +1,6 @@
 """Experiments as data, the model quantities they measure, and fits of the model to them.
 
-PHYSICS.md §7–8. An *experiment* is a catalogue entry (``experiments:`` in the
+Docs: physics, "Comparison with experiment". An *experiment* is a catalogue entry (``experiments:`` in the
 configuration): a citation, material, method and a list of observables
 ``{quantity, value, sigma, unit[, bound]}``. A *fit* (``fit:``) names an
 experiment, the free parameters with bounds (any sweep parameter of

@@ -70,7 +70,7 @@ EXPERIMENT = {
     "gap_ratio_range": (19.0 / 8.0, 19.0 / 6.0),
     "Tc_onset_K": 41.5,
 }
-"""Two-gap STM data the demonstration sweep is compared with (PHYSICS.md §7)."""
+"""Two-gap STM data the demonstration sweep is compared with (docs: physics, "Comparison with experiment")."""
 
 
 class SweepError(ValueError):
