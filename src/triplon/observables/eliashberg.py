@@ -29,7 +29,6 @@ import math
 from dataclasses import dataclass, field
 
 import numpy as np
-from scipy.optimize import brentq
 
 from triplon.model.params import BANDS
 from triplon.observables.fermi_line import fermi_line_eta2_range
@@ -46,7 +45,11 @@ from triplon.pairing.eliashberg import (
     eliashberg_model,
     solve_matsubara,
 )
-from triplon.pairing.eliashberg_real import pade_coefficients, pade_evaluate
+from triplon.pairing.eliashberg_real import pade_evaluate, pade_stack
+
+
+KEYS = ("z0", "z2", "p0", "p2")
+"""The coefficient functions of Z_b = 1 + z0 + z2 u and phi_b = p0 + p2 u."""
 
 
 @dataclass
@@ -54,48 +57,66 @@ class PadeFunctions:
     """Padé continuations of the coefficient functions z0, z2, p0, p2 of both sheets."""
 
     zi: np.ndarray
-    coef: dict  # (band, key) -> coefficients or None (identically 0)
+    coef: dict  # band -> coefficients (4, n) of z0, z2, p0, p2 (a zero row: identically 0)
+
+    def parts(self, band: str, omega) -> np.ndarray:
+        """z0, z2, p0, p2 of ``band`` at real ``omega`` (shape (4, *omega.shape)), one recursion."""
+        return pade_evaluate(self.coef[band], self.zi, np.asarray(omega, dtype=complex))
 
     def value(self, band: str, key: str, omega) -> np.ndarray:
-        a = self.coef[(band, key)]
-        z = np.asarray(omega, dtype=complex)
-        return np.zeros(z.shape, complex) if a is None else pade_evaluate(a, self.zi, z)
+        return self.parts(band, omega)[KEYS.index(key)]
 
     def delta(self, band: str, u, omega) -> np.ndarray:
         """Delta_b(u, omega) on the real axis (complex, eV); ``u`` and ``omega`` broadcast."""
-        Z = 1.0 + self.value(band, "z0", omega) + self.value(band, "z2", omega) * u
-        phi = self.value(band, "p0", omega) + self.value(band, "p2", omega) * u
-        return phi / Z
+        z0, z2, p0, p2 = self.parts(band, omega)
+        return (p0 + p2 * u) / (1.0 + z0 + z2 * u)
 
     def Z(self, band: str, u, omega) -> np.ndarray:
-        return 1.0 + self.value(band, "z0", omega) + self.value(band, "z2", omega) * u
+        z0, z2, _, _ = self.parts(band, omega)
+        return 1.0 + z0 + z2 * u
 
 
 def pade_functions(sol: MatsubaraSolution, n_points: int = 128) -> PadeFunctions:
     """Continued fractions through the lowest ``n_points`` Matsubara values of each function."""
     n = min(n_points, sol.omega_n.size)
     zi = 1j * sol.omega_n[:n]
-    coef = {}
-    for b in BANDS:
-        for key, vals in (("z0", sol.z0), ("z2", sol.z2), ("p0", sol.p0), ("p2", sol.p2)):
-            f = vals[b][:n]
-            coef[(b, key)] = pade_coefficients(zi, f) if np.any(f) else None
-    return PadeFunctions(zi, coef)
+    return PadeFunctions(zi, {b: pade_stack(zi, [getattr(sol, k)[b] for k in KEYS]) for b in BANDS})
+
+
+def _first_crossing(f: np.ndarray) -> np.ndarray:
+    """Rows of ``f``: index of the first sign change from <= 0 to > 0, or -1."""
+    up = (f[:, :-1] <= 0) & (f[:, 1:] > 0)
+    return np.where(up.any(axis=1), np.argmax(up, axis=1), -1)
+
+
+def gap_edges(funcs: PadeFunctions, band: str, u, upper: float) -> np.ndarray:
+    """Delta_0 at each eta^2 in ``u``: the smallest omega in (0, upper] with omega = Re Delta(u, omega).
+
+    A scan of 400 points brackets the first crossing, a scan of 2001 points narrows
+    the bracket to upper / (400 x 2000) and a secant step inside it gives the root
+    (to ~1e-15 eV). All eta^2 values in one Padé evaluation per scan. NaN where
+    there is no crossing.
+    """
+    u = np.atleast_1d(np.asarray(u, dtype=float))[:, None]
+    x = np.broadcast_to(np.linspace(upper * 1e-4, upper, 400), (u.size, 400))
+    for level in range(2):
+        with np.errstate(invalid="ignore"):  # rows without a crossing are NaN
+            f = x - funcs.delta(band, u, x).real
+        i = _first_crossing(f)
+        if np.any(i < 0):  # no crossing for some eta^2: no gap edge there
+            f = np.where((i < 0)[:, None], np.nan, f)
+        k = np.maximum(i, 0)[:, None]
+        lo, hi = np.take_along_axis(x, k, 1), np.take_along_axis(x, k + 1, 1)
+        if level == 1:
+            flo, fhi = np.take_along_axis(f, k, 1), np.take_along_axis(f, k + 1, 1)
+            return (lo - flo * (hi - lo) / (fhi - flo))[:, 0]
+        x = lo + (hi - lo) * np.linspace(0.0, 1.0, 2001)[None, :]
+        x = np.where((i < 0)[:, None], np.nan, x)
 
 
 def gap_edge_at(funcs: PadeFunctions, band: str, u: float, upper: float) -> float:
-    """Delta_0 at eta^2 = u: the smallest omega in (0, upper] with omega = Re Delta(u, omega)."""
-
-    def f(w):
-        return w - float(funcs.delta(band, u, np.array([w]))[0].real)
-
-    grid = np.linspace(upper * 1e-4, upper, 400)
-    vals = grid - funcs.delta(band, u, grid).real
-    s = np.flatnonzero((vals[:-1] <= 0) & (vals[1:] > 0))
-    if s.size == 0:
-        return math.nan
-    i = s[0]
-    return float(brentq(f, grid[i], grid[i + 1], xtol=1e-15, rtol=1e-12))
+    """Delta_0 at eta^2 = u (:func:`gap_edges` at one eta^2)."""
+    return float(gap_edges(funcs, band, [u], upper)[0])
 
 
 @dataclass
@@ -142,6 +163,65 @@ OMEGA_T_MEASURED = (0.028, 0.075)
 interlayer exchange; an omega_T outside is flagged (informational)."""
 
 
+def _line_dos(funcs: PadeFunctions, model: EliashbergModel, band: str, energy, gamma: float, weight=None):
+    """N_s,b(E) / N_b = Re < z / sqrt(z^2 - Delta_b(u, E)^2) >_b, z = E + i Gamma (dense line nodes).
+
+    ``weight`` (per node, optional) replaces the line's own weights (the eta^4 matrix element).
+    """
+    # the DOS is singular in eta^2 at the gap edge: the dense Fermi-line nodes, not the rule
+    u, wt = (model.line or model.eta2)[band]
+    z = np.asarray(energy, dtype=float) + 1j * gamma
+    z0, z2, p0, p2 = funcs.parts(band, z.real)
+    delta = (p0[None, :] + p2[None, :] * u[:, None]) / (1.0 + z0[None, :] + z2[None, :] * u[:, None])
+    ratio = np.abs((z[None, :] / np.sqrt(z[None, :] ** 2 - delta**2)).real)  # the retarded branch
+    w = wt if weight is None else weight
+    return (w @ ratio) / w.sum()
+
+
+def _refined_extreme(fn, e: np.ndarray, i: int, sign: float) -> float:
+    """The extreme of ``fn`` near grid point ``i`` of ``e``: two nested scans of 201 points."""
+    lo, hi = e[max(i - 1, 0)], e[min(i + 1, e.size - 1)]
+    for _ in range(2):
+        grid = np.linspace(lo, hi, 201)
+        j = int(np.argmin(sign * fn(grid)))
+        lo, hi = grid[max(j - 1, 0)], grid[min(j + 1, grid.size - 1)]
+    return float(grid[j])
+
+
+DIP_POINTS = 241
+"""Points of the coarse scan of the dip–hump window (Delta_0, Delta_0 + 2 omega_T]."""
+
+
+def dip_hump(funcs: PadeFunctions, model: EliashbergModel, dos_normal: dict, gamma: float, d_top: float):
+    """The dip and hump of the total quasiparticle DOS above the largest gap edge ``d_top``.
+
+    The dip is the lowest point of N_s,alpha + N_s,beta in (1.05 Delta_0, Delta_0 + 2 omega_T]
+    (NaN when the lowest point is the window's edge), the hump the highest point within
+    omega_T above the dip (NaN where the DOS only rises to that edge). A scan of
+    :data:`DIP_POINTS` points finds each, three nested scans of 41 points refine it to
+    (2 omega_T / 240) / 20^3 ~ 1e-6 omega_T. Returns (dip, hump) in eV.
+    """
+    if not d_top > 0:
+        return math.nan, math.nan
+
+    def total(e):
+        return sum(dos_normal[b] * _line_dos(funcs, model, b, e, gamma) for b in BANDS)
+
+    e = np.linspace(1.05 * d_top, d_top + 2.0 * model.omega_T, DIP_POINTS)
+    v = total(e)
+    i = int(np.argmin(v))
+    if not 0 < i < e.size - 1:
+        return math.nan, math.nan
+    dip = _refined_extreme(total, e, i, 1.0)
+    after = np.flatnonzero((e > dip) & (e <= dip + model.omega_T))
+    hump = math.nan
+    if after.size > 2:
+        j = after[np.argmax(v[after])]
+        if j < after[-1]:
+            hump = _refined_extreme(total, e, j, -1.0)
+    return dip, hump
+
+
 def eliashberg_observables(
     model: EliashbergModel,
     sol: MatsubaraSolution,
@@ -154,8 +234,14 @@ def eliashberg_observables(
     points: int = 801,
     weights=None,
     matrix_element=None,
+    spectrum: bool = True,
 ) -> EliashbergResult:
-    """Gap edges, Z, DOS, dI/dV and the dip–hump of a Matsubara solution (Padé continuation)."""
+    """Gap edges, Z, the dip–hump and (``spectrum``) the DOS and dI/dV of a Matsubara solution.
+
+    One Padé continuation (:func:`pade_functions`) serves every real-axis quantity.
+    ``spectrum=False`` skips the DOS and dI/dV arrays (a sweep's point); every scalar
+    (Z, gap edges, dip, hump, mode energy, caveats) is the same either way.
+    """
     w = spectrum_options(sol.T, gamma, points, weights, matrix_element)
     funcs = pade_functions(sol)
     res = EliashbergResult(
@@ -175,7 +261,7 @@ def eliashberg_observables(
         ul = (model.line or model.eta2)[b][0]
         d0 = sol.delta(b, ul[:, None])[:, 0]
         res.gap_matsubara[b] = (float(np.min(np.abs(d0))), float(np.max(np.abs(d0))))
-        z_real = float(np.dot(wt, funcs.Z(b, u, np.full(u.shape, 1e-9 * model.omega_T)).real))
+        z_real = float(np.dot(wt, funcs.Z(b, u, np.array(1e-9 * model.omega_T)).real))
         # Z(omega -> 0) >= 1 and close to Z(i pi T) at T << omega_T; otherwise Padé failed
         if math.isfinite(z_real) and 1.0 - 1e-9 <= z_real <= 1.5 * res.Z_matsubara[b]:
             res.Z[b] = z_real
@@ -185,49 +271,31 @@ def eliashberg_observables(
         top = max(top, res.gap_matsubara[b][1])
     for b in BANDS:
         lo, hi = fermi_line_eta2_range(b, mu, params)
-        edges = [gap_edge_at(funcs, b, x, 3.0 * top + 1e-12) if top > 0 else 0.0 for x in (lo, hi)]
+        edges = gap_edges(funcs, b, [lo, hi], 3.0 * top + 1e-12) if top > 0 else np.zeros(2)
         res.gap_edge[b] = (float(min(edges)), float(max(edges)))
     d_top = max(res.gap_edge[b][1] for b in BANDS)
-    if emax is None:
-        emax = (d_top if d_top == d_top else 0.0) + 2.5 * model.omega_T
-    energy = np.linspace(-emax, emax, points)
-    grid, take = thermal_grid(energy, gamma, sol.T)
-    z = grid + 1j * gamma
-    total = np.zeros(grid.size)
-    for b, wb in zip(BANDS, w):
-        # the DOS is singular in eta^2 at the gap edge: the dense Fermi-line nodes, not the rule
-        u, wt = (model.line or model.eta2)[b]
-        n_b = 1.0 if dos_normal is None else dos_normal[b]
-        delta = funcs.delta(b, u[:, None], grid[None, :])
-        ratio = (z[None, :] / np.sqrt(z[None, :] ** 2 - delta**2)).real
-        ratio = np.where(ratio < 0, -ratio, ratio)  # the branch with Re >= 0 (retarded)
-        dos_b = n_b * (wt @ ratio)
-        res.dos[b] = dos_b[take]
-        res.dos_normal[b] = n_b
-        if wb:
-            if matrix_element == "eta4":
-                w4 = wt * u**2
-                dos_b = n_b * (w4 @ ratio) / w4.sum()
-            total += wb * dos_b
-    res.energy = energy
-    res.didv = tunneling_conductance(grid, total, sol.T)[take] if sol.T > 0 else total[take]
+    n_b = {b: 1.0 if dos_normal is None else dos_normal[b] for b in BANDS}
+    res.dos_normal = n_b
     res.gamma = float(gamma)
-    tot = res.dos["alpha"] + res.dos["beta"]
-    norm = res.dos_normal["alpha"] + res.dos_normal["beta"]
-    res.dos_min = float(np.min(tot))
-    if d_top > 0:
-        win = (energy > d_top * 1.05) & (energy <= d_top + 2.0 * model.omega_T)
-        if win.any():
-            e_w, n_w = energy[win], tot[win] / norm
-            i = int(np.argmin(n_w))
-            if 0 < i < e_w.size - 1:
-                res.dip = float(e_w[i])
-                res.mode_energy = res.dip - d_top
-                after = np.flatnonzero((e_w > res.dip) & (e_w <= res.dip + model.omega_T))
-                if after.size > 2:  # the hump: a maximum within omega_T above the dip, not its edge
-                    j = after[np.argmax(n_w[after])]
-                    if j < after[-1]:
-                        res.hump = float(e_w[j])
+    res.dip, res.hump = dip_hump(funcs, model, n_b, gamma, d_top)
+    res.mode_energy = res.dip - d_top
+    if spectrum:
+        if emax is None:
+            emax = (d_top if d_top == d_top else 0.0) + 2.5 * model.omega_T
+        energy = np.linspace(-emax, emax, points)
+        grid, take = thermal_grid(energy, gamma, sol.T)
+        total = np.zeros(grid.size)
+        for b, wb in zip(BANDS, w):
+            dos_b = n_b[b] * _line_dos(funcs, model, b, grid, gamma)
+            res.dos[b] = dos_b[take]
+            if wb:
+                if matrix_element == "eta4":
+                    u, wt = (model.line or model.eta2)[b]
+                    dos_b = n_b[b] * _line_dos(funcs, model, b, grid, gamma, wt * u**2)
+                total += wb * dos_b
+        res.energy = energy
+        res.didv = tunneling_conductance(grid, total, sol.T)[take] if sol.T > 0 else total[take]
+        res.dos_min = float(np.min(res.dos["alpha"] + res.dos["beta"]))
     res.caveats = eliashberg_caveats(res)
     return res
 
@@ -330,7 +398,10 @@ def eliashberg_point(
 __all__ = [
     "PadeFunctions",
     "pade_functions",
+    "gap_edges",
     "gap_edge_at",
+    "DIP_POINTS",
+    "dip_hump",
     "EliashbergResult",
     "OMEGA_T_MEASURED",
     "eliashberg_observables",

@@ -56,22 +56,48 @@ def pade_evaluate(a: np.ndarray, zi: np.ndarray, z) -> np.ndarray:
 
     The coefficients come in extended precision (:func:`pade_coefficients`); the
     three-term recursion of the numerator and denominator runs in double precision,
-    rescaled every 16 steps against overflow.
+    rescaled every 16 steps against overflow. ``a`` may hold several continued
+    fractions through the same ``zi`` as rows (shape (k, n)); the result then has
+    shape (k, *z.shape), one recursion for all of them.
     """
     a = np.asarray(a, dtype=complex)
+    rows = a.ndim == 2
+    a = np.atleast_2d(a).T[:, :, None]  # (n, k, 1)
     zi = np.asarray(zi, dtype=complex)
     z = np.asarray(z, dtype=complex)
-    A_prev, A = np.zeros_like(z), np.full_like(z, a[0])
-    B_prev, B = np.ones_like(z), np.ones_like(z)
+    zf = z.reshape(1, -1)
+    A_prev, A = np.zeros((a.shape[1], zf.shape[1]), complex), np.broadcast_to(a[0], (a.shape[1], zf.shape[1]))
+    B_prev, B = np.ones_like(A_prev), np.ones_like(A_prev)
     with np.errstate(all="ignore"):
-        for i in range(1, a.size):
-            step = (z - zi[i - 1]) * a[i]
+        for i in range(1, a.shape[0]):
+            step = (zf - zi[i - 1]) * a[i]
             A, A_prev = A + step * A_prev, A
             B, B_prev = B + step * B_prev, B
             if i % 16 == 0:
                 s = np.abs(B) + 1e-300
                 A, A_prev, B, B_prev = A / s, A_prev / s, B / s, B_prev / s
-    return A / B
+    out = A / B
+    return out.reshape(-1, *z.shape) if rows else out.reshape(z.shape)
+
+
+def pade_stack(z: np.ndarray, functions) -> np.ndarray:
+    """Coefficients (k, n) of several functions through the same points ``z``, in one recursion.
+
+    The rows are :func:`pade_coefficients` of each function; a function identically
+    zero gets the zero row (its continued fraction is 0).
+    """
+    z = np.asarray(z, dtype=np.clongdouble)
+    g = np.array([np.asarray(f)[: z.size] for f in functions], dtype=np.clongdouble)
+    zero = ~np.any(g != 0, axis=1)
+    g[zero] = 1.0  # any nonzero values: the row is replaced by zeros below
+    a = np.empty_like(g)
+    a[:, 0] = g[:, 0]
+    for i in range(1, z.size):
+        with np.errstate(all="ignore"):
+            g[:, i:] = (a[:, i - 1 : i] - g[:, i:]) / ((z[i:] - z[i - 1]) * g[:, i:])
+        a[:, i] = g[:, i]
+    a[zero] = 0.0
+    return a
 
 
 PADE_POINTS = 128
@@ -111,14 +137,12 @@ def pade_continuation(sol, omega, n_points: int = PADE_POINTS, eta: float = 0.0)
     n = min(n_points, sol.omega_n.size)
     zi = 1j * sol.omega_n[:n]
     z = np.asarray(omega, dtype=float) + 1j * eta
-    out = {k: {} for k in ("z0", "z2", "p0", "p2")}
+    keys = ("z0", "z2", "p0", "p2")
+    out = {k: {} for k in keys}
     for b in BANDS:
-        for key, vals in (("z0", sol.z0[b]), ("z2", sol.z2[b]), ("p0", sol.p0[b]), ("p2", sol.p2[b])):
-            f = vals[:n]
-            if not np.any(f):
-                out[key][b] = np.zeros(z.shape, dtype=complex)
-                continue
-            out[key][b] = pade_evaluate(pade_coefficients(zi, f), zi, z)
+        values = pade_evaluate(pade_stack(zi, [getattr(sol, k)[b][:n] for k in keys]), zi, z)
+        for key, v in zip(keys, values):
+            out[key][b] = v
     return RealAxis(np.asarray(omega, dtype=float), out["z0"], out["z2"], out["p0"], out["p2"], "pade")
 
 
@@ -281,6 +305,7 @@ def gap_edge(axis: RealAxis, band: str, u: float = 0.0) -> float:
 __all__ = [
     "pade_coefficients",
     "pade_evaluate",
+    "pade_stack",
     "PADE_POINTS",
     "RealAxis",
     "pade_continuation",
