@@ -47,7 +47,6 @@ from triplon.pairing.eliashberg import (
 )
 from triplon.pairing.eliashberg_real import pade_evaluate, pade_stack
 
-
 KEYS = ("z0", "z2", "p0", "p2")
 """The coefficient functions of Z_b = 1 + z0 + z2 u and phi_b = p0 + p2 u."""
 
