@@ -117,6 +117,13 @@ def shared(config):
     """The configuration of the shared run: ``tiny``, the sweep ``wide`` and the small fits."""
     tiny(config)
     config["sweeps"]["wide"] = wide_sweep()
+    # both gap solvers as an axis (names in phase_diagram.nc), omega_T for the eliashberg points
+    config["sweeps"]["methods"] = {
+        "axes": {"lam": [0.3, 0.5], "method": ["bcs", "eliashberg"]},
+        "fixed": {"n_c": 0.45, "kappa": 0.75, "omega_T": 0.05},
+        "chunk_size": 2,
+        "figures": [{"name": "Tc_K", "quantity": "Tc_K", "x": "lam", "facet": "method"}],
+    }
     small_fits(config)
 
 

@@ -200,7 +200,7 @@ def test_sweep_matches_one_point_solver(swept):
     assert str(got["leading_channel"].values) == ref.leading_channel
     assert (pd["B_alpha"].sel(kappa=0.0) == 0).all()
     assert pd["caveat_flags"].attrs["flag_meanings"].split()[0] == "Tc_exceeds_omega"
-    assert list(pd["caveat_flags"].attrs["flag_masks"]) == [1, 2, 4, 8, 16, 32, 64]
+    assert list(pd["caveat_flags"].attrs["flag_masks"]) == [1, 2, 4, 8, 16, 32, 64, 128, 256]
     assert json.loads(pd["status"].attrs["status_texts"]) == ["ok"] and (pd["status"] == 0).all()
     for name, v in pd.data_vars.items():
         assert "units" in v.attrs and "long_name" in v.attrs, name

@@ -1,6 +1,7 @@
 """The real Snakefile, run by the real Snakemake, in temporary copies of the project."""
 
 import json
+import math
 import re
 import subprocess
 
@@ -220,9 +221,40 @@ def test_report_has_every_figure_with_caption(small):
 def swept(shared_project, tmp_path_factory):
     """A copy of the session's tiny project, whose run made the sweeps tiny and wide."""
     # 12 points in chunks of 5 (tiny) and one chunk of 1200 points (wide)
-    assert shared_run_jobs(shared_project)["sweep_chunk"] == 3 + 1
+    assert shared_run_jobs(shared_project)["sweep_chunk"] == 3 + 1 + 2
     assert len(list((shared_project / "results/sweeps/tiny/chunks").glob("*.nc"))) == 3
     return copy_project(shared_project, tmp_path_factory.mktemp("sweep") / "project")
+
+
+def test_method_axis_sweep_matches_both_one_point_solvers(swept):
+    """A sweep over method: BCS points as gap_point, eliashberg points as eliashberg_point."""
+    from triplon.observables.eliashberg import eliashberg_point
+    from triplon.pairing.caveats import KELVIN_PER_EV
+    from triplon.pairing.point import gap_point
+
+    pd = xr.load_dataset(swept / "results/sweeps/methods/phase_diagram.nc")
+    check_contract(pd, "phase_diagram.nc")
+    assert list(pd["method"].values) == ["bcs", "eliashberg"] and pd["method"].attrs["long_name"]
+    assert pd["Tc_K"].dims == ("lam", "method") and pd["converged"].all()
+    for lam in (0.3, 0.5):
+        # a dict: sel's own keyword `method` would take the name as a fill method
+        bcs, el = pd.sel({"lam": lam, "method": "bcs"}), pd.sel({"lam": lam, "method": "eliashberg"})
+        ref = eliashberg_point(n_c=0.45, lam=lam, kappa=0.75, omega_T=0.05, points=101)
+        assert float(el["Tc_K"]) == pytest.approx(ref.Tc * KELVIN_PER_EV, rel=1e-9)
+        assert float(el["Z_alpha"]) == pytest.approx(ref.Z["alpha"], rel=1e-9)
+        assert float(el["gap_edge_max_beta"]) == pytest.approx(ref.gap_edge["beta"][1], rel=1e-9)
+        assert float(el["mode_energy"]) == pytest.approx(ref.mode_energy, rel=1e-9)
+        assert float(el["omega_T"]) == 0.05 and math.isnan(float(el["omega"]))
+        g = gap_point(n_c=0.45, lam=lam, kappa=0.75, omega=0.3)
+        assert float(bcs["Tc_K"]) == pytest.approx(g.Tc * KELVIN_PER_EV, rel=1e-6)
+        assert math.isnan(float(bcs["Z_alpha"])) and math.isnan(float(bcs["omega_T"]))
+        # retardation: far below the static T_c of the cutoff 0.3 eV
+        assert float(el["Tc_K"]) < 0.2 * float(bcs["Tc_K"])
+    # the BCS points carry the T_c > 300 K bit, the eliashberg ones at 50 meV do not
+    assert (pd["caveat_flags"].sel({"method": "bcs", "lam": 0.5}) & 64) and not (
+        pd["caveat_flags"].sel({"method": "eliashberg"}) & (64 | 256)
+    ).any()
+    assert (swept / "results/sweeps/methods/figures/Tc_K.png").stat().st_size > 0
 
 
 def test_sweep_phase_diagram_and_figures(swept):

@@ -15,7 +15,7 @@ continuation (:mod:`triplon.pairing.eliashberg_real`):
   dI/dV from the band-weighted DOS;
 * the dip–hump: retarded exchange puts a dip in the DOS above the coherence peak, near
   Delta_0 + omega_T, followed by a hump. ``dip`` is the lowest point of the total DOS in
-  (Delta_0, Delta_0 + 2 omega_T] (to one energy step of the grid), ``hump`` the highest
+  (1.05 Delta_0, Delta_0 + 1.5 omega_T] (refined to ~1e-6 omega_T), ``hump`` the highest
   within omega_T above it (NaN where the DOS only rises to the window's edge),
   ``mode_energy`` = dip - Delta_0 (the STM "bosonic mode" convention: the mode energy
   counted from the gap edge).
@@ -37,6 +37,7 @@ from triplon.observables.tunneling import (
     thermal_grid,
     tunneling_conductance,
 )
+from triplon.pairing.caveats import OMEGA_T_MEASURED
 from triplon.pairing.eliashberg import (
     T_FLOOR,
     EliashbergModel,
@@ -157,11 +158,6 @@ class EliashbergResult:
         return {b: 2 * self.gap_edge[b][1] / self.Tc if self.Tc > 0 else math.nan for b in self.gap_edge}
 
 
-OMEGA_T_MEASURED = (0.028, 0.075)
-"""Boson scales measured in bilayer nickelates (eV): the 30 ± 2 meV STM mode to the ~73 meV
-interlayer exchange; an omega_T outside is flagged (informational)."""
-
-
 def _line_dos(funcs: PadeFunctions, model: EliashbergModel, band: str, energy, gamma: float, weight=None):
     """N_s,b(E) / N_b = Re < z / sqrt(z^2 - Delta_b(u, E)^2) >_b, z = E + i Gamma (dense line nodes).
 
@@ -188,17 +184,20 @@ def _refined_extreme(fn, e: np.ndarray, i: int, sign: float) -> float:
 
 
 DIP_POINTS = 241
-"""Points of the coarse scan of the dip–hump window (Delta_0, Delta_0 + 2 omega_T]."""
+"""Points of the coarse scan of the dip–hump window (1.05 Delta_0, Delta_0 + 1.5 omega_T]."""
+DIP_WINDOW = 1.5
+"""Upper end of the dip window above the largest gap edge, in omega_T: it holds the one-triplon
+features near Delta_0,b + omega_T of both sheets and excludes the two-triplon ones near 2 omega_T."""
 
 
 def dip_hump(funcs: PadeFunctions, model: EliashbergModel, dos_normal: dict, gamma: float, d_top: float):
     """The dip and hump of the total quasiparticle DOS above the largest gap edge ``d_top``.
 
-    The dip is the lowest point of N_s,alpha + N_s,beta in (1.05 Delta_0, Delta_0 + 2 omega_T]
+    The dip is the lowest point of N_s,alpha + N_s,beta in (1.05 Delta_0, Delta_0 + 1.5 omega_T]
     (NaN when the lowest point is the window's edge), the hump the highest point within
     omega_T above the dip (NaN where the DOS only rises to that edge). A scan of
-    :data:`DIP_POINTS` points finds each, three nested scans of 41 points refine it to
-    (2 omega_T / 240) / 20^3 ~ 1e-6 omega_T. Returns (dip, hump) in eV.
+    :data:`DIP_POINTS` points finds each, two nested scans of 201 points refine it to
+    (1.5 omega_T / 240) / 100^2 ~ 1e-6 omega_T. Returns (dip, hump) in eV.
     """
     if not d_top > 0:
         return math.nan, math.nan
@@ -206,7 +205,7 @@ def dip_hump(funcs: PadeFunctions, model: EliashbergModel, dos_normal: dict, gam
     def total(e):
         return sum(dos_normal[b] * _line_dos(funcs, model, b, e, gamma) for b in BANDS)
 
-    e = np.linspace(1.05 * d_top, d_top + 2.0 * model.omega_T, DIP_POINTS)
+    e = np.linspace(1.05 * d_top, d_top + DIP_WINDOW * model.omega_T, DIP_POINTS)
     v = total(e)
     i = int(np.argmin(v))
     if not 0 < i < e.size - 1:
@@ -371,7 +370,47 @@ def eliashberg_point(
     p = pairing_point(
         n_c, mu, params, lam, V, JH, Jc, kappa, kappa_a, kappa_b, omega_T, T or 0.0, shells=False
     )
-    model = eliashberg_model(p.fermi, p.V, p.kappa_a, p.kappa_b, omega_T, params, n, mu_star)
+    return eliashberg_solve(
+        p.fermi,
+        p.V,
+        p.kappa_a,
+        p.kappa_b,
+        omega_T,
+        mu_star,
+        params,
+        n,
+        T,
+        T_fraction,
+        gamma=gamma,
+        emax=emax,
+        points=points,
+        weights=weights,
+        matrix_element=matrix_element,
+    )
+
+
+def eliashberg_solve(
+    fermi,
+    V: float,
+    kappa_a: float,
+    kappa_b: float,
+    omega_T: float,
+    mu_star: float = 0.0,
+    params=None,
+    n: int = 24,
+    T: float | None = None,
+    T_fraction: float = 0.2,
+    spectrum: bool = True,
+    **spectrum_kw,
+) -> EliashbergResult:
+    """T_c, the Matsubara solution at T and its real-axis observables, from a point's Fermi level.
+
+    The one path of every entry point (:func:`eliashberg_point`, the CLI, sweeps, fits).
+    ``T`` None: ``T_fraction`` x T_c; a T_c below the solver's resolution then gives a
+    result with ``Tc`` = 0, ``converged`` False and the reason in ``status``.
+    ``spectrum`` and ``spectrum_kw``: :func:`eliashberg_observables`.
+    """
+    model = eliashberg_model(fermi, V, kappa_a, kappa_b, omega_T, params, n, mu_star)
     Tc = critical_temperature(model)
     if T is None:
         if Tc <= 0:  # nothing to solve at T_fraction x 0: the result says so
@@ -390,7 +429,7 @@ def eliashberg_point(
         T = T_fraction * Tc
     sol = solve_matsubara(model, T)
     return eliashberg_observables(
-        model, sol, Tc, p.fermi.mu, params, p.fermi.dos, gamma, emax, points, weights, matrix_element
+        model, sol, Tc, fermi.mu, params, fermi.dos, spectrum=spectrum, **spectrum_kw
     )
 
 
@@ -400,10 +439,12 @@ __all__ = [
     "gap_edges",
     "gap_edge_at",
     "DIP_POINTS",
+    "DIP_WINDOW",
     "dip_hump",
     "EliashbergResult",
     "OMEGA_T_MEASURED",
     "eliashberg_observables",
     "eliashberg_caveats",
     "eliashberg_point",
+    "eliashberg_solve",
 ]

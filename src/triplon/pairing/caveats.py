@@ -35,6 +35,10 @@ that the chosen lambda, Omega set an unphysical scale, not that it is a predicti
 VAN_HOVE_WINDOW = 0.01
 """|n_c - n_vH| below which a point counts as near a van Hove filling (electrons per Ni)."""
 
+OMEGA_T_MEASURED = (0.028, 0.075)
+"""Boson scales measured in bilayer nickelates (eV): the 30 ± 2 meV STM mode to the ~73 meV
+interlayer exchange; an omega_T outside is flagged (informational)."""
+
 EQ18_VALIDITY = 2.0
 """Eq. 18 holds while lambda ln(Delta_alpha/Delta_beta) < 2."""
 
@@ -53,6 +57,15 @@ FLAGS = {
         f"within {VAN_HOVE_WINDOW} of a van Hove filling: N diverges there, V = lambda/sqrt(N_a N_b) -> 0",
     ),
     64: ("Tc_implausible", f"T_c above {TC_PLAUSIBLE_K:g} K: lambda and Omega set an unphysical scale"),
+    128: (
+        "continuation_failed",
+        "the real-axis continuation fails its checks (Z(omega -> 0) < 1 or far from Z(i pi T), "
+        "or no gap edge): the real-axis values are NaN",
+    ),
+    256: (
+        "omega_T_unmeasured",
+        "omega_T lies outside the measured boson scales 28-75 meV (informational)",
+    ),
 }
 """Caveat bits of ``caveat_flags``: {mask: (flag meaning, sentence)}."""
 
@@ -83,6 +96,8 @@ def point_flags(
     validity_eq18=math.nan,
     d_wave_leads=False,
     van_hove_distance=math.inf,
+    continuation_failed=False,
+    omega_T=math.nan,
 ) -> int:
     """Caveat bits of one solution.
 
@@ -102,6 +117,10 @@ def point_flags(
         Whether the d-wave channel has the higher T_c.
     van_hove_distance : float
         Distance |n_c - n_vH| to the nearest van Hove filling (per Ni).
+    continuation_failed : bool
+        Eliashberg: the real-axis continuation failed its checks.
+    omega_T : float
+        Eliashberg: the triplon energy (eV), checked against :data:`OMEGA_T_MEASURED`.
 
     Returns
     -------
@@ -123,6 +142,12 @@ def point_flags(
         bits |= 32
     if _gt(Tc * KELVIN_PER_EV if Tc is not None else math.nan, TC_PLAUSIBLE_K):
         bits |= 64
+    if continuation_failed:
+        bits |= 128
+    if not (omega_T is None or math.isnan(omega_T)) and not (
+        OMEGA_T_MEASURED[0] <= omega_T <= OMEGA_T_MEASURED[1]
+    ):
+        bits |= 256
     return bits
 
 
@@ -197,6 +222,7 @@ __all__ = [
     "KELVIN_PER_EV",
     "TC_PLAUSIBLE_K",
     "VAN_HOVE_WINDOW",
+    "OMEGA_T_MEASURED",
     "EQ18_VALIDITY",
     "FLAGS",
     "flag_attrs",

@@ -60,7 +60,9 @@ def _p(ds, key, default=None):
 
 
 def _num(x) -> str:
-    """A number for a label: :g with a typographic minus."""
+    """A number for a label: :g with a typographic minus (a name, e.g. a method, as it is)."""
+    if isinstance(x, (str, np.str_)):
+        return str(x)
     return f"{float(x):g}".replace("-", "\N{MINUS SIGN}")
 
 

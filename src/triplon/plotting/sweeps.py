@@ -32,8 +32,22 @@ SWEEP_QUANTITIES = {
     "lambda_d_at_Tc": r"d-wave eigenvalue $\lambda_d(T_c)$ (d leads if $>1$)",
     "A_alpha": r"$\Delta_\alpha(\theta=\pi/4)$ (meV)",
     "A_beta": r"$\Delta_\beta(\theta=\pi/4)$ (meV; s$\pm$: $<0$)",
+    "Z_alpha": r"$Z_\alpha(\omega\to 0)$ (Eliashberg)",
+    "Z_beta": r"$Z_\beta(\omega\to 0)$ (Eliashberg)",
+    "gap_edge_max_alpha": r"largest gap edge $\Delta_{0,\alpha}$ (meV, Eliashberg)",
+    "gap_edge_max_beta": r"largest gap edge $\Delta_{0,\beta}$ (meV, Eliashberg)",
+    "gap2_Tc_max_alpha": r"$2\max\Delta_\alpha/k_BT_c$",
+    "gap2_Tc_max_beta": r"$2\max\Delta_\beta/k_BT_c$",
+    "mode_energy": r"dip $-$ gap edge (meV, Eliashberg)",
 }
-SWEEP_SCALE = {"Tc": MEV_PER_EV, "A_alpha": MEV_PER_EV, "A_beta": MEV_PER_EV}
+SWEEP_SCALE = {
+    "Tc": MEV_PER_EV,
+    "A_alpha": MEV_PER_EV,
+    "A_beta": MEV_PER_EV,
+    "gap_edge_max_alpha": MEV_PER_EV,
+    "gap_edge_max_beta": MEV_PER_EV,
+    "mode_energy": MEV_PER_EV,
+}
 """Quantities stored in eV and plotted in meV (factor)."""
 AXIS_LABELS = {
     "n_c": r"$n_c$ (electrons per Ni)",
@@ -54,6 +68,9 @@ AXIS_LABELS = {
     "txz": r"$t_{xz}$ (eV)",
     "Ea": r"$E_a$ (eV)",
     "JH": r"$J_H$ (eV)",
+    "omega_T": r"$\omega_T$ (eV)",
+    "mu_star": r"$\mu^*$",
+    "method": "method",
 }
 _SYMBOLS = {k: v.split(" (")[0] for k, v in AXIS_LABELS.items()}
 _UNITS = {k: (" eV" if "(eV)" in v else "") for k, v in AXIS_LABELS.items()}
@@ -90,7 +107,10 @@ def _fixed_parameters(pd: xr.Dataset, at: dict) -> dict:
         fixed = json.loads(pd.attrs.get("param_fixed", "{}")) or {}
     except (TypeError, ValueError):
         fixed = {}
-    return {**{k: float(v) for k, v in fixed.items() if isinstance(v, (int, float))}, **at}
+    values = {
+        k: v if isinstance(v, str) else float(v) for k, v in fixed.items() if isinstance(v, (int, float, str))
+    }
+    return {**values, **at}
 
 
 def sweep_figure_data(pd: xr.Dataset, fig: dict, overlay: str | None, mark: dict | None) -> xr.Dataset:
@@ -108,7 +128,7 @@ def sweep_figure_data(pd: xr.Dataset, fig: dict, overlay: str | None, mark: dict
     ds = xr.Dataset({fig["quantity"]: q})
     if fig["quantity"] in SWEEP_SCALE:
         ds[fig["quantity"]].attrs["plotted_as"] = PLOTTED_GAP_MEV
-    at = {d: float(pd[d].values[0]) for d in sel}
+    at = {d: pd[d].values[0].item() for d in sel}
     ds.attrs["fixed_axes_at"] = json.dumps(at)
     ds.attrs["fixed_parameters"] = json.dumps(_fixed_parameters(pd, at), sort_keys=True)
     if "param_sweep" in pd.attrs:

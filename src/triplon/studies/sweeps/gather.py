@@ -12,7 +12,7 @@ import numpy as np
 
 from triplon.data.netcdf import file_sha256
 from triplon.data.provenance import with_provenance
-from triplon.studies.sweeps.grid import PARAMETERS
+from triplon.studies.sweeps.grid import METHOD_ATTRS, PARAMETERS
 from triplon.studies.sweeps.plan import GATHER_MEMORY_MB, SweepPlan
 from triplon.studies.sweeps.points import _digest
 from triplon.studies.sweeps.quantities import status_reason
@@ -162,6 +162,11 @@ def gather_sweep(
     try:
         for a, n in zip(dims, shape_cfg):
             nc.createDimension(a, n)
+            if a == "method":  # names: a variable-length string coordinate
+                v = nc.createVariable(a, str, (a,))
+                v.setncatts(METHOD_ATTRS)
+                v[:] = np.array(plan.axes[a], dtype=object)
+                continue
             v = nc.createVariable(a, "f8", (a,), fill_value=False)
             v.setncatts({"units": PARAMETERS[a][4], "long_name": PARAMETERS[a][5]})
             v[:] = plan.axes[a]

@@ -48,8 +48,19 @@ PARAMETERS = {
     "txz": (0.0, 10.0, True, True, "eV", "inter-orbital hopping txz"),
     "Ea": (0.0, 50.0, False, True, "eV", "antibonding z excitation energy Ea"),
     "JH": (0.0, 10.0, False, True, "eV", "Hund's coupling JH"),
+    "omega_T": (1e-3, 5.0, True, True, "eV", "triplon energy omega_T (method eliashberg)"),
+    "mu_star": (0.0, 1.0, True, False, "1", "Coulomb pseudopotential mu* (method eliashberg)"),
 }
 """Sweepable parameters: {name: (lower, upper, lower inclusive, upper inclusive, units, long name)}."""
+METHODS = ("bcs", "eliashberg")
+"""Gap solvers of a sweep point: the static BCS equations (Eq. 14) or retarded triplon exchange."""
+METHOD_ATTRS = {
+    "units": "1",
+    "long_name": "gap solver: bcs (static exchange, Eq. 14) or eliashberg (retarded triplon exchange)",
+}
+"""Attributes of the ``method`` coordinate (a sweep axis of strings, or a fixed string)."""
+ELIASHBERG_ONLY = ("omega_T", "mu_star")
+"""Parameters only the eliashberg method reads (BCS points ignore them)."""
 MICRO = ("tc", "U", "txz", "Ea", "JH")
 """Microscopic parameters (Eqs. 3, 10, 13); they derive eps_alpha, eps_beta, kappa_a, kappa_b, V, Omega."""
 BAND_KEYS = ("t1", "t2", "t3", "eps_alpha", "eps_beta")
@@ -93,9 +104,11 @@ def axis_values(spec) -> np.ndarray:
     """Values of one axis, sorted ascending.
 
     ``spec`` is a list of numbers (any order; returned sorted, so the gathered
-    coordinates are monotonic) or {start, stop, num[, log]} (log: geometric
-    spacing).
+    coordinates are monotonic), {start, stop, num[, log]} (log: geometric
+    spacing) or, for the ``method`` axis, a list of names (sorted).
     """
+    if isinstance(spec, list) and spec and all(isinstance(x, str) for x in spec):
+        return np.array(sorted(spec))  # the method axis: names in alphabetical order
     if isinstance(spec, dict):
         start, stop, num = float(spec["start"]), float(spec["stop"]), int(spec["num"])
         if spec.get("log", False):
@@ -203,6 +216,41 @@ def _axis_errors(path: str, key: str, spec_) -> list[str]:
     return out
 
 
+def _method_errors(where: str, axes: dict, fixed: dict) -> list[str]:
+    """The ``method`` axis or fixed value, and the Eliashberg-only parameters it allows."""
+    out, methods = [], {"bcs"}
+    allowed = ", ".join(METHODS)
+    if "method" in axes:
+        spec_ = axes["method"]
+        path = f"{where}.axes.method"
+        if not isinstance(spec_, list) or not spec_:
+            out.append(f"{path}: a non-empty list of methods ({allowed}) is required (rule: type)")
+        else:
+            bad = [x for x in spec_ if not isinstance(x, str) or x not in METHODS]
+            if bad:
+                out.append(f"{path}: unknown method {_safe(bad[0])!r}; allowed: {allowed} (rule: enum)")
+            elif len(set(spec_)) != len(spec_):
+                out.append(f"{path}: repeated values (rule: unique)")
+            else:
+                methods = set(spec_)
+    if "method" in fixed:
+        value = fixed["method"]
+        if not isinstance(value, str) or value not in METHODS:
+            out.append(
+                f"{where}.fixed.method: unknown method {_safe(value)!r}; allowed: {allowed} (rule: enum)"
+            )
+        else:
+            methods = {value}
+    if "eliashberg" not in methods and not out:
+        for key in ELIASHBERG_ONLY:
+            if key in axes or key in fixed:
+                out.append(
+                    f"{where}: '{key}' is read only by method eliashberg; set fixed.method: eliashberg "
+                    "or axes.method: [bcs, eliashberg] (rule: method)"
+                )
+    return out
+
+
 def _micro_errors(where: str, fixed: dict) -> list[str]:
     """Derived values of fixed microscopic parameters (Eqs. 3, 10, 13) must lie in their ranges."""
     from triplon.model.params import ParameterError
@@ -254,11 +302,11 @@ def validate_sweep(name, spec) -> list[str]:
         return [*errors, f"{where}.fixed: a mapping of parameter values is required (rule: type)"]
     for section, allowed in ((axes, "axis"), (fixed, "parameter")):
         for key in section:
-            if key not in PARAMETERS:
+            if key not in PARAMETERS and key != "method":
                 part = "axes" if section is axes else "fixed"
                 errors.append(
-                    f"{where}.{part}.{_safe(key)}: unknown {allowed}; allowed: {', '.join(PARAMETERS)} "
-                    "(rule: enum)"
+                    f"{where}.{part}.{_safe(key)}: unknown {allowed}; allowed: method, "
+                    f"{', '.join(PARAMETERS)} (rule: enum)"
                 )
     if errors:
         return errors
@@ -276,7 +324,12 @@ def validate_sweep(name, spec) -> list[str]:
                 "remove it or the microscopic ones (rule: exclusive)"
             )
     sizes = []
+    errors += _method_errors(where, axes, fixed)
     for key, spec_ in axes.items():
+        if key == "method":
+            if isinstance(spec_, list) and spec_:
+                sizes.append(len(spec_))
+            continue
         axis_err = _axis_errors(f"{where}.axes.{key}", key, spec_)
         errors += axis_err
         if not axis_err:
@@ -284,6 +337,8 @@ def validate_sweep(name, spec) -> list[str]:
     fixed_ok = True
     for key, value in fixed.items():
         path = f"{where}.fixed.{key}"
+        if key == "method":
+            continue
         if not _is_number(value):
             errors.append(f"{path}: must be a finite number, got {value!r} (rule: type)")
             fixed_ok = False
@@ -343,6 +398,11 @@ def validate_sweep(name, spec) -> list[str]:
                     f"{path}.{role}: {fig[role]!r} is not an axis of this sweep "
                     f"({', '.join(axes)}) (rule: axis)"
                 )
+            elif role in ("x", "y") and fig.get(role) == "method":
+                errors.append(
+                    f"{path}.{role}: 'method' is an axis of names; use it as the facet, "
+                    "x and y need numbers (rule: numeric axis)"
+                )
     mark = spec.get("mark") or {}
     if not isinstance(mark, dict):
         errors.append(f"{where}.mark: a mapping of axis values is required (rule: type)")
@@ -368,22 +428,30 @@ def sweep_axes(spec: dict) -> dict[str, np.ndarray]:
 def sweep_points(spec: dict):
     """All points as (index tuple, {parameter: value}) in C order of the axes."""
     axes = sweep_axes(spec)
-    fixed = {k: float(v) for k, v in (spec.get("fixed") or {}).items()}
+    fixed = fixed_values(spec)
     names = list(axes)
     for idx in itertools.product(*(range(len(v)) for v in axes.values())):
         point = dict(fixed)
-        point.update({n: float(axes[n][i]) for n, i in zip(names, idx)})
+        point.update({n: axes[n][i].item() for n, i in zip(names, idx)})
         yield idx, point
+
+
+def fixed_values(spec: dict) -> dict:
+    """The sweep's fixed values: floats, the method a name."""
+    return {k: v if k == "method" else float(v) for k, v in (spec.get("fixed") or {}).items()}
 
 
 def resolve_point(point: dict) -> dict:
     """Physical parameters of one point, with defaults and the microscopic mapping (Eqs. 3, 10, 13).
 
     Returns a dict with ``band`` (BandParams fields), ``n_c``, ``omega``, ``T``,
-    ``kappa_a``, ``kappa_b`` and exactly one of ``lam``, ``V``.
+    ``kappa_a``, ``kappa_b`` and exactly one of ``lam``, ``V``; an eliashberg point
+    also ``method``, ``omega_T`` (default: Omega, which is J_c for a microscopic
+    point) and ``mu_star`` (default 0).
     """
     p = dict(point)
     out = {"n_c": p.get("n_c", PAPER_POINT["n_c"]), "T": p.get("T", DEFAULTS["T"])}
+    method = p.get("method", "bcs")
     band = {k: p[k] for k in BAND_KEYS if k in p}
     micro_given = {k: p[k] for k in MICRO if k in p}
     if micro_given:
@@ -401,6 +469,8 @@ def resolve_point(point: dict) -> dict:
         else:
             out["lam"] = p.get("lam", DEFAULTS["lam"])
         out["omega"] = p.get("omega", DEFAULTS["omega"])
+    if method != "bcs":  # a BCS point keeps the keys it always had (its key does not change)
+        out.update(method=method, omega_T=p.get("omega_T", out["omega"]), mu_star=p.get("mu_star", 0.0))
     # defaults filled in without validation: a bad band set becomes the point's status in
     # compute_chunk ("invalid parameters"), not an exception while planning
     out["band"] = {**_default_band(), **{k: float(v) for k, v in band.items()}}
@@ -419,6 +489,9 @@ def _default_band() -> dict:
 
 __all__ = [
     "PARAMETERS",
+    "METHODS",
+    "METHOD_ATTRS",
+    "ELIASHBERG_ONLY",
     "MICRO",
     "BAND_KEYS",
     "EXCLUSIVE",
@@ -436,5 +509,6 @@ __all__ = [
     "validate_sweep",
     "sweep_axes",
     "sweep_points",
+    "fixed_values",
     "resolve_point",
 ]

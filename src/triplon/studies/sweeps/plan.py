@@ -32,10 +32,11 @@ from pathlib import Path
 
 import numpy as np
 
-from triplon.studies.sweeps.grid import resolve_point, sweep_axes
+from triplon.studies.sweeps.grid import fixed_values, resolve_point, sweep_axes
 from triplon.studies.sweeps.points import _digest, band_key, point_key_function
 
 QUADRATURE_AXES = (
+    "method",
     "n_c",
     "omega",
     "t1",
@@ -50,7 +51,7 @@ QUADRATURE_AXES = (
     "JH",
 )
 
-"""Axes that change mu or Omega, hence the shell quadrature: they vary slowest."""
+"""Axes that change mu or Omega, hence the shell quadrature, and the method: they vary slowest."""
 
 
 # ------------------------------------------------------------------ planning
@@ -164,7 +165,7 @@ def plan_sweep(name: str, spec: dict, numerics: dict) -> SweepPlan:
         The ``numerics`` section of the configuration (part of the grid hash).
     """
     axes = sweep_axes(spec)
-    fixed = {k: float(v) for k, v in (spec.get("fixed") or {}).items()}
+    fixed = fixed_values(spec)
     order = planning_order(axes)
     chunk_size = int(spec.get("chunk_size", 500))
     grid = _digest(

@@ -14,6 +14,7 @@ from triplon.pairing.caveats import KELVIN_PER_EV
 from triplon.studies.sweeps.grid import (
     BAND_KEYS,
     EXCLUSIVE,
+    METHODS,
     MICRO,
     PARAMETERS,
     in_range,
@@ -93,8 +94,12 @@ def check_point(point: dict) -> dict:
     if _is_resolved(point):
         checks = [(k, point["band"].get(k)) for k in BAND_KEYS]
         checks += [
-            (k, point.get(k)) for k in ("n_c", "T", "omega", "kappa_a", "kappa_b", "lam", "V") if k in point
+            (k, point.get(k))
+            for k in ("n_c", "T", "omega", "kappa_a", "kappa_b", "lam", "V", "omega_T", "mu_star")
+            if k in point
         ]
+        if point.get("method", "bcs") not in METHODS:
+            raise PointError(f"invalid point: unknown method {point.get('method')!r}")
         if ("lam" in point) == ("V" in point):
             raise PointError("invalid point: a resolved point has exactly one of 'lam' and 'V'")
         for k, v in checks:
@@ -103,6 +108,10 @@ def check_point(point: dict) -> dict:
                 raise PointError(msg)
         return point
     for key, value in point.items():
+        if key == "method":
+            if value not in METHODS:
+                raise PointError(f"invalid point: unknown method {value!r}; allowed: {', '.join(METHODS)}")
+            continue
         if key not in PARAMETERS:
             raise PointError(f"invalid point: unknown parameter '{key}'")
         if isinstance(value, bool):
@@ -146,12 +155,13 @@ def _van_hove_distance(band: dict, n_c: float) -> float:
         return math.inf
 
 
-def band_work(resolved: dict, numerics: dict) -> dict:
+def band_work(resolved: dict, numerics: dict, shells: bool = True) -> dict:
     """Work shared by all points of one band key: mu, Fermi-level N, Ñ, shells, van Hove distance.
 
     Raises :class:`PointError` with the reason ("invalid parameters",
     "filling unreachable", "no Fermi surface", "shell quadrature failed").
-    Returns a dict with ``fermi`` (FermiLevel, always), ``shells``, ``vh``.
+    Returns a dict with ``fermi`` (FermiLevel, always), ``params`` (BandParams),
+    ``shells`` (unless ``shells`` is False: the eliashberg method needs none), ``vh``.
     """
     from triplon.model.dos import fermi_level
     from triplon.pairing.point import prepare_shells
@@ -165,11 +175,13 @@ def band_work(resolved: dict, numerics: dict) -> dict:
         fl = fermi_level(n_c=n_c, params=params, n=numerics.get("quadrature_nodes", 24))
     except Exception as exc:
         raise PointError(f"filling unreachable: n_c = {n_c:g} ({type(exc).__name__}: {exc})") from None
-    work = {"fermi": fl, "vh": _van_hove_distance(resolved["band"], n_c)}
+    work = {"fermi": fl, "params": params, "vh": _van_hove_distance(resolved["band"], n_c)}
     empty = [b for b in BANDS if not fl.dos[b] > 0]
     if empty:
         bands = " and ".join(empty)
         work["status"] = f"no Fermi surface: band {bands} at mu = {fl.mu:.6g} eV (pairing needs both)"
+        return work
+    if not shells:
         return work
     try:
         work["shells"] = prepare_shells(fl.mu, resolved["omega"], params, **numerics.get("shell", {}))
@@ -195,6 +207,8 @@ def _blank(status: str, resolved: dict | None = None, work: dict | None = None) 
     if resolved is not None:
         out.update(kappa_a=float(resolved["kappa_a"]), kappa_b=float(resolved["kappa_b"]))
         out["omega"] = float(resolved["omega"])
+        if resolved.get("method") == "eliashberg":  # no cutoff: omega_T and mu* instead
+            out.update(omega=math.nan, omega_T=float(resolved["omega_T"]), mu_star=float(resolved["mu_star"]))
         for k in ("lam", "V"):
             if k in resolved:
                 out[k] = float(resolved[k])
@@ -313,6 +327,78 @@ def _reference_solution(work: dict, resolved: dict) -> dict:
     return sol
 
 
+def _eliashberg_record(resolved: dict, work: dict, numerics: dict) -> dict:
+    """One eliashberg point's record (:func:`triplon.observables.eliashberg.eliashberg_solve`).
+
+    The gap is solved at T, or at T_c/5 where T = 0 (``T_gap``); the real-axis
+    scalars (Z, gap edges, mode energy) come from its Padé continuation. BCS-only
+    quantities (Eqs. 17-18, A, B, the d-wave channel) stay NaN.
+    """
+    from triplon.observables.eliashberg import eliashberg_solve
+    from triplon.pairing.caveats import point_flags
+    from triplon.pairing.eliashberg import T_FLOOR
+    from triplon.pairing.point import resolve_V
+
+    fl = work["fermi"]
+    V = resolve_V(fl, lam=resolved.get("lam"), V=resolved.get("V"))
+    omega_T, mu_star = resolved["omega_T"], resolved["mu_star"]
+    res = eliashberg_solve(
+        fl,
+        V,
+        resolved["kappa_a"],
+        resolved["kappa_b"],
+        omega_T,
+        mu_star,
+        work["params"],
+        numerics.get("quadrature_nodes", 24),
+        T=resolved["T"] or None,
+        spectrum=False,
+    )
+    rec = work.get("record")
+    if rec is None:  # the NaN record with the band key's Fermi-level values, built once per key
+        rec = work["record"] = _blank("ok", None, work)
+    out = dict(rec)
+    out.update(
+        V=V,
+        lam=V * math.sqrt(fl.dos["alpha"] * fl.dos["beta"]),
+        omega=math.nan,
+        kappa_a=float(resolved["kappa_a"]),
+        kappa_b=float(resolved["kappa_b"]),
+        omega_T=float(omega_T),
+        mu_star=float(mu_star),
+        T_gap=float(res.T),
+        Tc=float(res.Tc),
+        Tc_K=float(res.Tc) * KELVIN_PER_EV,
+        mode_energy=float(res.mode_energy),
+    )
+    edges_ok = True
+    for b in BANDS:
+        out[f"Z_{b}"] = float(res.Z.get(b, math.nan))
+        lo, hi = res.gap_edge.get(b, (math.nan, math.nan))
+        out[f"gap_edge_min_{b}"], out[f"gap_edge_max_{b}"] = lo, hi
+        edges_ok &= math.isfinite(lo) and math.isfinite(hi)
+        out[f"anisotropy_{b}"] = hi / lo if lo > 0 else math.nan
+        out[f"gap2_Tc_max_{b}"] = 2 * hi / res.Tc if res.Tc > 0 else math.nan
+    if res.Tc > 0 and res.T < res.Tc:
+        out["gap_ratio"] = out["gap_edge_max_alpha"] / out["gap_edge_max_beta"]
+    out["converged"] = int(bool(res.converged))
+    if res.Tc <= 0 and not resolved["T"]:
+        out["status"] = f"gap below resolution: T_c below the Eliashberg solver's floor {T_FLOOR:g} omega_T"
+    elif not res.converged:
+        out["status"] = _short(f"not converged: {res.status}")
+    else:
+        out["status"] = "ok"
+    out["caveat_flags"] = int(
+        point_flags(
+            Tc=res.Tc,
+            van_hove_distance=work["vh"],
+            continuation_failed=bool(res.pade_failed or (res.T < res.Tc and not edges_ok)),
+            omega_T=omega_T,
+        )
+    )
+    return out
+
+
 def _error_status(exc: Exception) -> str:
     return f"error: {type(exc).__name__}: {exc}"
 
@@ -332,10 +418,11 @@ def compute_point(resolved: dict, shells_cache: dict, numerics: dict) -> dict:
     except Exception as exc:  # noqa: BLE001 - a point's failure is its status
         return _blank(_error_status(exc))
     try:
-        bk = band_key(resolved)
+        eliashberg = resolved.get("method") == "eliashberg"
+        bk = (band_key(resolved), eliashberg)
         if bk not in shells_cache:
             try:
-                work = band_work(resolved, numerics)
+                work = band_work(resolved, numerics, shells=not eliashberg)
             except PointError as exc:
                 work = {"status": exc.status}
             shells_cache.clear()  # points are ordered by band key: keep only the current one
@@ -345,6 +432,8 @@ def compute_point(resolved: dict, shells_cache: dict, numerics: dict) -> dict:
             return _blank(work["status"], resolved)
         if "status" in work:
             return _blank(work["status"], resolved, work)
+        if eliashberg:
+            return _eliashberg_record(resolved, work, numerics)
         return _finish(resolved, work, _reference_solution(work, resolved))
     except Exception as exc:  # noqa: BLE001
         return _blank(_error_status(exc), resolved)
@@ -398,21 +487,31 @@ def compute_chunk(points: list[dict], numerics: dict, log=None) -> list[dict]:
             bk = keys.get(q)
             if bk is None:
                 bk = keys[q] = band_key(r)
-            groups.setdefault(bk, []).append((i, r))
+            groups.setdefault((bk, r.get("method") == "eliashberg"), []).append((i, r))
         except PointError as exc:
             results[i] = _blank(exc.status)
         except Exception as exc:  # noqa: BLE001
             results[i] = _blank(_error_status(exc))
     t0 = time.perf_counter()
     done = n - sum(len(m) for m in groups.values())
-    for members in groups.values():
+    for (_, eliashberg), members in groups.items():
+        count = len(members)
         first = members[0][1]
         try:
-            work = band_work(first, numerics)
+            work = band_work(first, numerics, shells=not eliashberg)
         except PointError as exc:
             work = {"status": exc.status}
         except Exception as exc:  # noqa: BLE001
             work = {"status": _error_status(exc)}
+        if eliashberg and "status" not in work:  # one point at a time (no batch solver)
+            for j, (i, r) in enumerate(members, 1):
+                try:
+                    results[i] = _eliashberg_record(r, work, numerics)
+                except Exception as exc:  # noqa: BLE001
+                    results[i] = _blank(_error_status(exc), r, work)
+                if log and j % 64 == 0 and j < count:
+                    log(f"[{done + j}/{n}] {time.perf_counter() - t0:.1f} s elapsed")
+            members = []
         if "shells" in work and "status" not in work:
             try:  # the batch's own set-up; without it the points are solved one by one
                 sh = work["shells"]
@@ -435,7 +534,7 @@ def compute_chunk(points: list[dict], numerics: dict, log=None) -> list[dict]:
                     results[i] = _finish(r, work, sol)
                 except Exception as exc:  # noqa: BLE001
                     results[i] = _blank(_error_status(exc), r, work)
-        done += len(members)
+        done += count
         if log:
             el = time.perf_counter() - t0
             left = el / max(done, 1) * (n - done)

@@ -42,6 +42,17 @@ SCALARS = {
     "A_alpha_T": ("eV", "full solution at temperature T: A_alpha"),
     "A_beta_T": ("eV", "full solution at temperature T: A_beta"),
     "caveat_flags": ("1", "caveats of the solution (bit flags, 0: none)"),
+    # method eliashberg (NaN for BCS points)
+    "omega_T": ("eV", "triplon energy omega_T (eliashberg)"),
+    "mu_star": ("1", "Coulomb pseudopotential mu* (eliashberg)"),
+    "T_gap": ("eV", "temperature of the gap solution: T, or T_c/5 where T = 0 (eliashberg)"),
+    "Z_alpha": ("1", "mass renormalisation Z_alpha(omega -> 0), Fermi-line average (eliashberg)"),
+    "Z_beta": ("1", "mass renormalisation Z_beta(omega -> 0), Fermi-line average (eliashberg)"),
+    "gap_edge_min_alpha": ("eV", "smallest gap edge Delta_0 on the alpha Fermi line (eliashberg)"),
+    "gap_edge_max_alpha": ("eV", "largest gap edge Delta_0 on the alpha Fermi line (eliashberg)"),
+    "gap_edge_min_beta": ("eV", "smallest gap edge Delta_0 on the beta Fermi line (eliashberg)"),
+    "gap_edge_max_beta": ("eV", "largest gap edge Delta_0 on the beta Fermi line (eliashberg)"),
+    "mode_energy": ("eV", "dip of the quasiparticle DOS minus the largest gap edge (eliashberg)"),
 }
 """Quantities of every sweep point: {name: (units, long name)}."""
 
