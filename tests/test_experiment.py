@@ -12,7 +12,9 @@ from projects import smk
 
 from triplon.config import config_errors
 from triplon.model.dos import fermi_level, fermi_line_quadrature
+from triplon.observables.eliashberg import eliashberg_point
 from triplon.observables.fermi_line import fermi_line_eta2_range
+from triplon.pairing.caveats import KELVIN_PER_EV
 from triplon.pairing.point import gap_point
 from triplon.studies.experiment.catalogue import (
     PENALTY,
@@ -188,6 +190,51 @@ def test_synthetic_fit_recovers_known_parameters():
     for k, v in truth.items():
         assert r.best[k] == pytest.approx(v, rel=1e-4), k
     assert r.dof == 2 and r.consistent
+
+
+def test_eliashberg_fit_recovers_omega_T_from_the_mode():
+    """Retarded exchange: 'measured' T_c, gap and mode made at a known (lam, omega_T) are fitted back.
+
+    The mode fixes omega_T (the dip sits near Delta_0 + omega_T), T_c/omega_T then lam.
+    """
+    truth = {"lam": 0.4, "omega_T": 0.04}
+    point = {"n_c": 0.45, "kappa": 0.5, "method": "eliashberg", **truth}
+    m = model_quantities(point)
+    ref = eliashberg_point(n_c=0.45, lam=0.4, kappa=0.5, omega_T=0.04, points=101)
+    assert m["Tc_K"] == pytest.approx(ref.Tc * KELVIN_PER_EV, rel=1e-9)
+    assert m["gap_max_alpha"] == pytest.approx(1e3 * ref.gap_edge["alpha"][1], rel=1e-9)
+    assert m["mode_energy"] == pytest.approx(40.0, rel=0.05)  # one triplon above the gap edge
+    quantities = ["Tc_K", "gap_max_alpha", "mode_energy"]
+    free = [{"name": "lam", "bounds": [0.1, 1.0]}, {"name": "omega_T", "bounds": [0.01, 0.1]}]
+    cfg = _config(_obs(m, quantities), free, {"n_c": 0.45, "kappa": 0.5}, grid=4, map_=2)
+    cfg["fit"]["f"]["method"] = "eliashberg"
+    assert validate_experiments(cfg) == []
+    r = run_fit(FitSpec.from_config("f", cfg), CONFIG["numerics"])
+    # T_c and the gap fix only the valley T_c/omega_T(lam), 2Delta/T_c(lam) (nearly flat in lam);
+    # the mode picks the point on it, to its resolution (~0.5 % of omega_T: the Padé DOS);
+    # the best coarse-grid point has chi2 = 138
+    assert r.chi2 < 0.5
+    for k, v in truth.items():
+        assert r.best[k] == pytest.approx(v, rel=0.05), k
+
+
+@pytest.mark.parametrize(
+    ("edit", "expected"),
+    [
+        (
+            lambda f: f.update(observables=["Tc_K", "gap_max_alpha", "gap_max_beta", "mode_energy"]),
+            "config key 'fit.stm_fan2025.observables': mode_energy needs retarded exchange",
+        ),
+        (
+            lambda f: f["fixed"].update(omega_T=0.03),
+            "config key 'fit.stm_fan2025': 'omega_T' is read only by method eliashberg",
+        ),
+        (lambda f: f.update(method="migdal"), "config key 'fit.stm_fan2025.method': 'migdal'"),
+    ],
+)
+def test_method_errors_name_the_key(edit, expected):
+    errors = _errors(lambda c: edit(c["fit"]["stm_fan2025"]))
+    assert any(e.startswith(expected) for e in errors), errors
 
 
 def test_synthetic_fillings_fit():

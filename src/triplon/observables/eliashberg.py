@@ -15,7 +15,7 @@ continuation (:mod:`triplon.pairing.eliashberg_real`):
   dI/dV from the band-weighted DOS;
 * the dip–hump: retarded exchange puts a dip in the DOS above the coherence peak, near
   Delta_0 + omega_T, followed by a hump. ``dip`` is the lowest point of the total DOS in
-  (1.05 Delta_0, Delta_0 + 1.5 omega_T] (refined to ~1e-6 omega_T), ``hump`` the highest
+  (1.05 Delta_0, Delta_0 + 1.5 omega_T] (smoothed over 0.02 omega_T), ``hump`` the highest
   within omega_T above it (NaN where the DOS only rises to the window's edge),
   ``mode_energy`` = dip - Delta_0 (the STM "bosonic mode" convention: the mode energy
   counted from the gap edge).
@@ -173,21 +173,28 @@ def _line_dos(funcs: PadeFunctions, model: EliashbergModel, band: str, energy, g
     return (w @ ratio) / w.sum()
 
 
-def _refined_extreme(fn, e: np.ndarray, i: int, sign: float) -> float:
-    """The extreme of ``fn`` near grid point ``i`` of ``e``: two nested scans of 201 points."""
-    lo, hi = e[max(i - 1, 0)], e[min(i + 1, e.size - 1)]
-    for _ in range(2):
-        grid = np.linspace(lo, hi, 201)
-        j = int(np.argmin(sign * fn(grid)))
-        lo, hi = grid[max(j - 1, 0)], grid[min(j + 1, grid.size - 1)]
-    return float(grid[j])
+def _smoothed(v: np.ndarray, width: float) -> np.ndarray:
+    """``v`` convolved with a normalised Gaussian of ``width`` grid steps (edges: renormalised)."""
+    k = np.arange(-int(4 * width) - 1, int(4 * width) + 2)
+    g = np.exp(-0.5 * (k / width) ** 2)
+    return np.convolve(v, g, "same") / np.convolve(np.ones_like(v), g, "same")
 
 
-DIP_POINTS = 241
-"""Points of the coarse scan of the dip–hump window (1.05 Delta_0, Delta_0 + 1.5 omega_T]."""
+def _vertex(e: np.ndarray, v: np.ndarray, i: int) -> float:
+    """The vertex of the parabola through grid points i-1, i, i+1 (an interior extreme)."""
+    y0, y1, y2 = v[i - 1], v[i], v[i + 1]
+    den = y0 - 2 * y1 + y2
+    step = 0.5 * (y0 - y2) / den if den != 0 else 0.0
+    return float(e[i] + np.clip(step, -1.0, 1.0) * (e[1] - e[0]))
+
+
+DIP_POINTS = 481
+"""Points of the scan of the dip–hump window (1.05 Delta_0, Delta_0 + 1.5 omega_T]."""
 DIP_WINDOW = 1.5
 """Upper end of the dip window above the largest gap edge, in omega_T: it holds the one-triplon
 features near Delta_0,b + omega_T of both sheets and excludes the two-triplon ones near 2 omega_T."""
+DIP_SMOOTHING = 0.02
+"""Gaussian width (in omega_T) over which the DOS is smoothed to locate the dip and hump."""
 
 
 def dip_hump(funcs: PadeFunctions, model: EliashbergModel, dos_normal: dict, gamma: float, d_top: float):
@@ -195,28 +202,28 @@ def dip_hump(funcs: PadeFunctions, model: EliashbergModel, dos_normal: dict, gam
 
     The dip is the lowest point of N_s,alpha + N_s,beta in (1.05 Delta_0, Delta_0 + 1.5 omega_T]
     (NaN when the lowest point is the window's edge), the hump the highest point within
-    omega_T above the dip (NaN where the DOS only rises to that edge). A scan of
-    :data:`DIP_POINTS` points finds each, two nested scans of 201 points refine it to
-    (1.5 omega_T / 240) / 100^2 ~ 1e-6 omega_T. Returns (dip, hump) in eV.
+    omega_T above the dip (NaN where the DOS only rises to that edge). The DOS is scanned on
+    :data:`DIP_POINTS` points and smoothed over :data:`DIP_SMOOTHING` omega_T first: the
+    Padé continuation puts wiggles of ~1 % into the DOS just above the one-triplon threshold,
+    and the lowest wiggle would make the dip jump by ~1 meV between neighbouring points of a
+    fit. The extreme is the vertex of the parabola through the three lowest scan points, a
+    smooth function of the parameters. Returns (dip, hump) in eV.
     """
     if not d_top > 0:
         return math.nan, math.nan
-
-    def total(e):
-        return sum(dos_normal[b] * _line_dos(funcs, model, b, e, gamma) for b in BANDS)
-
     e = np.linspace(1.05 * d_top, d_top + DIP_WINDOW * model.omega_T, DIP_POINTS)
-    v = total(e)
+    v = sum(dos_normal[b] * _line_dos(funcs, model, b, e, gamma) for b in BANDS)
+    v = _smoothed(v, DIP_SMOOTHING * model.omega_T / (e[1] - e[0]))
     i = int(np.argmin(v))
     if not 0 < i < e.size - 1:
         return math.nan, math.nan
-    dip = _refined_extreme(total, e, i, 1.0)
+    dip = _vertex(e, v, i)
     after = np.flatnonzero((e > dip) & (e <= dip + model.omega_T))
     hump = math.nan
     if after.size > 2:
         j = after[np.argmax(v[after])]
         if j < after[-1]:
-            hump = _refined_extreme(total, e, j, -1.0)
+            hump = _vertex(e, v, j)
     return dip, hump
 
 
@@ -440,6 +447,7 @@ __all__ = [
     "gap_edge_at",
     "DIP_POINTS",
     "DIP_WINDOW",
+    "DIP_SMOOTHING",
     "dip_hump",
     "EliashbergResult",
     "OMEGA_T_MEASURED",

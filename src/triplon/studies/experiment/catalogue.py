@@ -65,6 +65,23 @@ QUANTITIES = {
     "n_beta": ("ratio", "1", "beta filling per Ni"),
     "gap2_Tc_max_alpha": ("ratio", "1", "2 max|Delta_alpha| / (k_B T_c)"),
     "gap2_Tc_max_beta": ("ratio", "1", "2 max|Delta_beta| / (k_B T_c)"),
+    "gap_edge_max_alpha": (
+        "energy",
+        "meV",
+        "largest gap edge Delta_0 on the alpha line (BCS: gap_max_alpha)",
+    ),
+    "gap_edge_max_beta": ("energy", "meV", "largest gap edge Delta_0 on the beta line (BCS: gap_max_beta)"),
+    "gap_edge_min_alpha": (
+        "energy",
+        "meV",
+        "smallest gap edge Delta_0 on the alpha line (BCS: gap_min_alpha)",
+    ),
+    "gap_edge_min_beta": ("energy", "meV", "smallest gap edge Delta_0 on the beta line (BCS: gap_min_beta)"),
+    "mode_energy": (
+        "energy",
+        "meV",
+        "dip of the quasiparticle DOS minus the largest gap edge (the STM bosonic mode; method eliashberg)",
+    ),
 }
 """Model quantities an observable may name: {name: (dimension, canonical unit, long name)}."""
 
@@ -83,6 +100,8 @@ BOUNDS = ("none", "lower", "upper")
 """Values of an observable's ``bound``: two-sided, or a one-sided lower/upper limit."""
 CHEAP = ("lam", "V", "kappa", "kappa_a", "kappa_b")
 """Fit parameters that leave the shell quadrature unchanged."""
+ELIASHBERG_ONLY = ("mode_energy",)
+"""Quantities only retarded exchange gives (a fit of them needs ``method: eliashberg``)."""
 FILLING_ONLY = ("n_alpha", "n_beta")
 """Quantities that need no gap solution (a fit of only these has no gap figures)."""
 PENALTY = 1.0e3
@@ -318,7 +337,10 @@ def _experiment_errors(name, entry) -> list[str]:
 
 
 def _fit_errors(name, spec, experiments) -> list[str]:
-    from triplon.studies.sweeps.grid import EXCLUSIVE, MICRO, PARAMETERS, in_range, range_text
+    from triplon.studies.sweeps.grid import (
+        ELIASHBERG_ONLY as ELIASHBERG_ONLY_PARAMETERS,
+    )
+    from triplon.studies.sweeps.grid import EXCLUSIVE, METHODS, MICRO, PARAMETERS, in_range, range_text
 
     where = _key("fit", name)
     errors = []
@@ -368,6 +390,24 @@ def _fit_errors(name, spec, experiments) -> list[str]:
                     )
             if len(set(map(str, chosen))) != len(chosen):
                 errors.append(f"config key '{_key(where, 'observables')}': repeated quantity (rule: unique)")
+    method = spec.get("method", "bcs")
+    if method not in METHODS:
+        errors.append(
+            f"config key '{_key(where, 'method')}': unknown method {method!r}; allowed: "
+            f"{', '.join(METHODS)} (rule: enum)"
+        )
+        method = None
+    if method == "bcs":
+        fitted = [
+            o.get("quantity")
+            for o in (entry or {}).get("observables", [])
+            if isinstance(o, dict) and (chosen is None or o.get("quantity") in chosen)
+        ]
+        for q in sorted({q for q in fitted if q in ELIASHBERG_ONLY}):
+            errors.append(
+                f"config key '{_key(where, 'observables')}': {q} needs retarded exchange: set "
+                f"'{_key(where, 'method')}: eliashberg' or leave {q} out of the fit (rule: method)"
+            )
     free = spec.get("free")
     names = []
     if not isinstance(free, list) or not free:
@@ -426,6 +466,12 @@ def _fit_errors(name, spec, experiments) -> list[str]:
     for a, b in EXCLUSIVE:
         if a in given and b in given:
             errors.append(f"config key '{where}': give '{a}' or '{b}', not both (rule: exclusive)")
+    if method == "bcs":
+        for k in sorted(given & set(ELIASHBERG_ONLY_PARAMETERS)):
+            errors.append(
+                f"config key '{where}': '{k}' is read only by method eliashberg; set "
+                f"'{_key(where, 'method')}: eliashberg' (rule: method)"
+            )
     micro = given & set(MICRO)
     for k in sorted(
         given & {"eps_alpha", "eps_beta", "kappa", "kappa_a", "kappa_b", "lam", "V"} if micro else []
@@ -515,6 +561,7 @@ __all__ = [
     "ALLOWED_UNITS",
     "BOUNDS",
     "CHEAP",
+    "ELIASHBERG_ONLY",
     "FILLING_ONLY",
     "PENALTY",
     "P_CONSISTENT",

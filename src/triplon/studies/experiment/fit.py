@@ -50,6 +50,8 @@ class FitSpec:
         Fixed parameter values.
     grid, map : int
         Coarse-search points per free parameter; chi2-map points per axis.
+    method : {"bcs", "eliashberg"}
+        Gap solver of the model (default bcs).
     """
 
     name: str
@@ -60,6 +62,7 @@ class FitSpec:
     fixed: dict
     grid: int = 9
     map: int = 41
+    method: str = "bcs"
 
     @classmethod
     def from_config(cls, name: str, config: dict) -> FitSpec:
@@ -77,6 +80,7 @@ class FitSpec:
             fixed={k: float(v) for k, v in (spec.get("fixed") or {}).items()},
             grid=int(spec.get("grid", 9)),
             map=int(spec.get("map", 41)),
+            method=str(spec.get("method", "bcs")),
         )
 
     @property
@@ -285,6 +289,8 @@ class Objective:
     def point(self, x) -> dict:
         p = dict(self.spec.fixed)
         p.update({n: float(v) for n, v in zip(self.spec.names, x)})
+        if self.spec.method != "bcs":
+            p["method"] = self.spec.method
         return p
 
     def model(self, x) -> dict:
@@ -329,7 +335,9 @@ def _least_squares(obj: Objective, x0, idx, base):
         z0,
         bounds=(0.0, 1.0),
         method="trf",
-        diff_step=1e-6,
+        # the Padé-continued mode energy wiggles by ~1 % of omega_T between nearby points:
+        # a wider difference step keeps its derivative from being noise
+        diff_step=1e-3 if spec.method == "eliashberg" else 1e-6,
         x_scale=1.0,
         xtol=1e-10,
         ftol=1e-12,
@@ -348,10 +356,10 @@ def run_fit(
     1. Coarse grid (``spec.grid`` points per free parameter, geometric for
        positive ranges spanning a factor >= 5).
     2. Parameters that change the shell quadrature ("expensive": everything but
-       lam, V, kappa*) are held at each of their grid values while the cheap ones
-       are fitted by bounded least squares from the best grid point: the profile
-       chi2 on the expensive grid. Without expensive parameters: least squares
-       from the three best grid points.
+       lam, V, kappa*; none with ``method: eliashberg``) are held at each of
+       their grid values while the cheap ones are fitted by bounded least
+       squares from the best grid point: the profile chi2 on the expensive grid.
+       Without expensive parameters: least squares from the three best grid points.
     3. The best expensive grid point is refined (bounded 1-D Brent search of the
        profile for one expensive parameter, Nelder–Mead in the unit box for more),
        then all parameters are polished together by least squares.
@@ -380,7 +388,9 @@ def run_fit(
     say = log or (lambda msg: None)
     names = spec.names
     n = len(names)
-    expensive = [i for i, nm in enumerate(names) if nm not in CHEAP] if spec.need_gaps else []
+    # with retarded exchange every point costs one Matsubara solve: no parameter is "expensive"
+    cheap_only = not spec.need_gaps or spec.method == "eliashberg"
+    expensive = [] if cheap_only else [i for i, nm in enumerate(names) if nm not in CHEAP]
     cheap = [i for i in range(n) if i not in expensive]
     grids = [axis_grid(lo, hi, spec.grid) for _, lo, hi in spec.free]
 
