@@ -92,14 +92,14 @@ def _first_crossing(f: np.ndarray) -> np.ndarray:
 def gap_edges(funcs: PadeFunctions, band: str, u, upper: float) -> np.ndarray:
     """Delta_0 at each eta^2 in ``u``: the smallest omega in (0, upper] with omega = Re Delta(u, omega).
 
-    A scan of 400 points brackets the first crossing, a scan of 2001 points narrows
-    the bracket to upper / (400 x 2000) and a secant step inside it gives the root
-    (to ~1e-15 eV). All eta^2 values in one Padé evaluation per scan. NaN where
-    there is no crossing.
+    A scan of 200 points brackets the first crossing, two nested scans of 201 points
+    narrow the bracket to upper / (200 x 200 x 200) and a secant step inside it gives
+    the root (to ~1e-15 eV). All eta^2 values in one Padé evaluation per scan. NaN
+    where there is no crossing.
     """
     u = np.atleast_1d(np.asarray(u, dtype=float))[:, None]
-    x = np.broadcast_to(np.linspace(upper * 1e-4, upper, 400), (u.size, 400))
-    for level in range(2):
+    x = np.broadcast_to(np.linspace(upper * 1e-4, upper, 200), (u.size, 200))
+    for level in range(3):
         with np.errstate(invalid="ignore"):  # rows without a crossing are NaN
             f = x - funcs.delta(band, u, x).real
         i = _first_crossing(f)
@@ -107,10 +107,10 @@ def gap_edges(funcs: PadeFunctions, band: str, u, upper: float) -> np.ndarray:
             f = np.where((i < 0)[:, None], np.nan, f)
         k = np.maximum(i, 0)[:, None]
         lo, hi = np.take_along_axis(x, k, 1), np.take_along_axis(x, k + 1, 1)
-        if level == 1:
+        if level == 2:
             flo, fhi = np.take_along_axis(f, k, 1), np.take_along_axis(f, k + 1, 1)
             return (lo - flo * (hi - lo) / (fhi - flo))[:, 0]
-        x = lo + (hi - lo) * np.linspace(0.0, 1.0, 2001)[None, :]
+        x = lo + (hi - lo) * np.linspace(0.0, 1.0, 201)[None, :]
         x = np.where((i < 0)[:, None], np.nan, x)
 
 
@@ -158,13 +158,17 @@ class EliashbergResult:
         return {b: 2 * self.gap_edge[b][1] / self.Tc if self.Tc > 0 else math.nan for b in self.gap_edge}
 
 
-def _line_dos(funcs: PadeFunctions, model: EliashbergModel, band: str, energy, gamma: float, weight=None):
+def _line_dos(
+    funcs: PadeFunctions, model: EliashbergModel, band: str, energy, gamma: float, weight=None, rule=False
+):
     """N_s,b(E) / N_b = Re < z / sqrt(z^2 - Delta_b(u, E)^2) >_b, z = E + i Gamma (dense line nodes).
 
     ``weight`` (per node, optional) replaces the line's own weights (the eta^4 matrix element).
+    ``rule``: the 8-point eta^2 rule instead, exact enough only well above every gap edge,
+    where the integrand is smooth in eta^2.
     """
     # the DOS is singular in eta^2 at the gap edge: the dense Fermi-line nodes, not the rule
-    u, wt = (model.line or model.eta2)[band]
+    u, wt = (model.eta2 if rule or not model.line else model.line)[band]
     z = np.asarray(energy, dtype=float) + 1j * gamma
     z0, z2, p0, p2 = funcs.parts(band, z.real)
     delta = (p0[None, :] + p2[None, :] * u[:, None]) / (1.0 + z0[None, :] + z2[None, :] * u[:, None])
@@ -188,8 +192,11 @@ def _vertex(e: np.ndarray, v: np.ndarray, i: int) -> float:
     return float(e[i] + np.clip(step, -1.0, 1.0) * (e[1] - e[0]))
 
 
-DIP_POINTS = 481
-"""Points of the scan of the dip–hump window (1.05 Delta_0, Delta_0 + 1.5 omega_T]."""
+DIP_POINTS = 241
+"""Fewest points of the scan of the dip–hump window (1.05 Delta_0, Delta_0 + 1.5 omega_T]; more
+where Gamma / 2 is the smaller step (up to :data:`DIP_POINTS_MAX`)."""
+DIP_POINTS_MAX = 4001
+"""Most points of the dip–hump scan."""
 DIP_WINDOW = 1.5
 """Upper end of the dip window above the largest gap edge, in omega_T: it holds the one-triplon
 features near Delta_0,b + omega_T of both sheets and excludes the two-triplon ones near 2 omega_T."""
@@ -197,13 +204,17 @@ DIP_SMOOTHING = 0.02
 """Gaussian width (in omega_T) over which the DOS is smoothed to locate the dip and hump."""
 
 
-def dip_hump(funcs: PadeFunctions, model: EliashbergModel, dos_normal: dict, gamma: float, d_top: float):
+def dip_hump(
+    funcs: PadeFunctions, model: EliashbergModel, dos_normal: dict, gamma: float, d_top: float, rule=True
+):
     """The dip and hump of the total quasiparticle DOS above the largest gap edge ``d_top``.
 
     The dip is the lowest point of N_s,alpha + N_s,beta in (1.05 Delta_0, Delta_0 + 1.5 omega_T]
-    (NaN when the lowest point is the window's edge), the hump the highest point within
-    omega_T above the dip (NaN where the DOS only rises to that edge). The DOS is scanned on
-    :data:`DIP_POINTS` points and smoothed over :data:`DIP_SMOOTHING` omega_T first: the
+    (NaN when the lowest point is the window's edge: at strong coupling, Delta_0 ~ omega_T,
+    the DOS falls through the whole window and its minimum moves beyond), the hump the highest point within
+    omega_T above the dip (NaN where the DOS only rises to that edge). The DOS is scanned with
+    a step of at most Gamma / 2 (at least :data:`DIP_POINTS` points) and smoothed over
+    :data:`DIP_SMOOTHING` omega_T first: the
     Padé continuation puts wiggles of ~1 % into the DOS just above the one-triplon threshold,
     and the lowest wiggle would make the dip jump by ~1 meV between neighbouring points of a
     fit. The extreme is the vertex of the parabola through the three lowest scan points, a
@@ -211,8 +222,11 @@ def dip_hump(funcs: PadeFunctions, model: EliashbergModel, dos_normal: dict, gam
     """
     if not d_top > 0:
         return math.nan, math.nan
-    e = np.linspace(1.05 * d_top, d_top + DIP_WINDOW * model.omega_T, DIP_POINTS)
-    v = sum(dos_normal[b] * _line_dos(funcs, model, b, e, gamma) for b in BANDS)
+    lo, hi = 1.05 * d_top, d_top + DIP_WINDOW * model.omega_T
+    # the threshold structure is ~Gamma wide: a step of Gamma / 2 at least, or smoothing aliases it
+    n = int(min(max(DIP_POINTS, math.ceil(2 * (hi - lo) / gamma) + 1), DIP_POINTS_MAX))
+    e = np.linspace(lo, hi, n)
+    v = sum(dos_normal[b] * _line_dos(funcs, model, b, e, gamma, rule=rule) for b in BANDS)
     v = _smoothed(v, DIP_SMOOTHING * model.omega_T / (e[1] - e[0]))
     i = int(np.argmin(v))
     if not 0 < i < e.size - 1:
@@ -240,12 +254,14 @@ def eliashberg_observables(
     weights=None,
     matrix_element=None,
     spectrum: bool = True,
+    gamma_fraction: float | None = None,
 ) -> EliashbergResult:
     """Gap edges, Z, the dip–hump and (``spectrum``) the DOS and dI/dV of a Matsubara solution.
 
     One Padé continuation (:func:`pade_functions`) serves every real-axis quantity.
     ``spectrum=False`` skips the DOS and dI/dV arrays (a sweep's point); every scalar
     (Z, gap edges, dip, hump, mode energy, caveats) is the same either way.
+    ``gamma_fraction``: Dynes Gamma = this fraction of the largest gap edge (instead of ``gamma``).
     """
     w = spectrum_options(sol.T, gamma, points, weights, matrix_element)
     funcs = pade_functions(sol)
@@ -279,6 +295,8 @@ def eliashberg_observables(
         edges = gap_edges(funcs, b, [lo, hi], 3.0 * top + 1e-12) if top > 0 else np.zeros(2)
         res.gap_edge[b] = (float(min(edges)), float(max(edges)))
     d_top = max(res.gap_edge[b][1] for b in BANDS)
+    if gamma_fraction is not None and d_top > 0:
+        gamma = gamma_fraction * d_top
     n_b = {b: 1.0 if dos_normal is None else dos_normal[b] for b in BANDS}
     res.dos_normal = n_b
     res.gamma = float(gamma)
@@ -446,6 +464,7 @@ __all__ = [
     "gap_edges",
     "gap_edge_at",
     "DIP_POINTS",
+    "DIP_POINTS_MAX",
     "DIP_WINDOW",
     "DIP_SMOOTHING",
     "dip_hump",

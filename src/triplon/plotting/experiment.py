@@ -210,6 +210,8 @@ def _spectrum_at(point: dict, numerics: dict, top: float | None = None):
 
     r = resolve_point(point)
     params = BandParams(**r["band"])
+    if r.get("method") == "eliashberg":
+        return _eliashberg_spectrum_at(r, params, numerics)
     strength = {"lam": r["lam"]} if "lam" in r else {"V": r["V"]}
     try:
         p = pairing_point(
@@ -232,6 +234,45 @@ def _spectrum_at(point: dict, numerics: dict, top: float | None = None):
     gamma = GAMMA_FRACTION * gmax
     window = 1.5 * max(gmax, top or 0.0)
     return spectrum_at(p, gaps, status, gamma, window, 801, params), gamma
+
+
+def _eliashberg_spectrum_at(r: dict, params, numerics: dict):
+    """The spectrum of retarded exchange at a resolved point (T_c/5; the window holds the dip).
+
+    :func:`triplon.observables.eliashberg.eliashberg_solve` with Gamma =
+    :data:`GAMMA_FRACTION` x the largest gap edge; returned with the fields of a
+    :class:`~triplon.observables.spectrum.SpectrumResult` that the figure reads, and Gamma.
+    """
+    from types import SimpleNamespace
+
+    from triplon.model.dos import fermi_level
+    from triplon.model.params import BANDS
+    from triplon.observables.eliashberg import eliashberg_solve
+    from triplon.pairing.point import resolve_V
+
+    n = numerics.get("quadrature_nodes", 24)
+    fl = fermi_level(n_c=r["n_c"], params=params, n=n)
+    V = resolve_V(fl, lam=r.get("lam"), V=r.get("V"))
+    res = eliashberg_solve(
+        fl,
+        V,
+        r["kappa_a"],
+        r["kappa_b"],
+        r["omega_T"],
+        r["mu_star"],
+        params,
+        n,
+        gamma_fraction=GAMMA_FRACTION,
+    )
+    if not (res.converged and res.Tc > 0 and res.energy is not None):
+        raise RuntimeError(f"no converged Eliashberg gap at the point {r}: {res.status}")
+    out = SimpleNamespace(energy=res.energy, dos_total=res.dos["alpha"] + res.dos["beta"])
+    for b in BANDS:
+        setattr(out, f"dos_{b}", res.dos[b])
+        setattr(out, f"dos_normal_{b}", res.dos_normal[b])
+        setattr(out, f"gap_min_{b}", res.gap_edge[b][0])
+        setattr(out, f"gap_max_{b}", res.gap_edge[b][1])
+    return out, res.gamma
 
 
 def spectrum_data(fit: xr.Dataset, numerics: dict) -> xr.Dataset:

@@ -18,6 +18,8 @@ AXIS = {
     "kappa_a": r"$\kappa_a$",
     "kappa_b": r"$\kappa_b$",
     "omega": r"$\Omega$ (eV)",
+    "omega_T": r"$\omega_T$ (eV)",
+    "mu_star": r"$\mu^*$",
 }
 """Axis labels (matplotlib mathtext, with units) of the fit parameters."""
 QLABEL = {
@@ -33,14 +35,22 @@ QLABEL = {
     "n_beta": r"$n_\beta$",
     "gap2_Tc_max_alpha": r"$2\Delta_\alpha^{max}/k_BT_c$",
     "gap2_Tc_max_beta": r"$2\Delta_\beta^{max}/k_BT_c$",
+    "gap_edge_max_alpha": r"max $\Delta_{0,\alpha}$",
+    "gap_edge_max_beta": r"max $\Delta_{0,\beta}$",
+    "gap_edge_min_alpha": r"min $\Delta_{0,\alpha}$",
+    "gap_edge_min_beta": r"min $\Delta_{0,\beta}$",
+    "mode_energy": r"mode (dip $-\Delta_0$)",
 }
 """Labels (matplotlib mathtext) of :data:`triplon.studies.experiment.catalogue.QUANTITIES`."""
 DCHI2 = (2.30, 6.18)
 """chi2_min + these: 68 % and 95 % regions for two parameters."""
 
 
-def _fmt(name: str, v: float) -> str:
-    return f"{AXIS.get(name, name).split(' (')[0]} = {v:.3g}" + (" eV" if name in ("omega", "V") else "")
+def _fmt(name: str, v) -> str:
+    if isinstance(v, str):  # the method
+        return f"{name} = {v}"
+    eV = " eV" if name in ("omega", "V", "omega_T") else ""
+    return f"{AXIS.get(name, name).split(' (')[0]} = {v:.3g}{eV}"
 
 
 def _fixed_text(fit: xr.Dataset, shown: list[str]) -> str:
@@ -167,7 +177,9 @@ def chi2_map_plot(ds: xr.Dataset, plt):
     if np.isnan(z).any():
         from matplotlib.patches import Patch
 
-        handles.append(Patch(color="0.55", label="no converged gap"))
+        handles.append(
+            Patch(color="0.55", label="no model value for an observable (gap not converged, no dip)")
+        )
     levels = list(ds.attrs["contour_levels_chi2"])
     ax.contour(x, y, z, levels=levels, colors=["k", "k"], linestyles=["-", "--"], linewidths=0.9)
     handles += [

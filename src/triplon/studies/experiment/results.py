@@ -25,7 +25,7 @@ def fit_figure_names(config: dict, name: str) -> list[str]:
     -------
     list of str
         ``chi2_map``, ``summary`` and, unless only fillings are fitted,
-        ``gap_distribution`` and ``spectrum``.
+        ``gap_distribution`` (not with ``method: eliashberg``) and ``spectrum``.
     """
     spec = config["fit"][name]
     entry = combined_entry(config["experiments"], spec["experiment"])
@@ -33,7 +33,8 @@ def fit_figure_names(config: dict, name: str) -> list[str]:
     quantities = [o["quantity"] for o in entry["observables"] if chosen is None or o["quantity"] in chosen]
     names = ["chi2_map", "summary"]
     if any(q not in FILLING_ONLY for q in quantities):
-        names += ["gap_distribution", "spectrum"]
+        # retarded exchange: no A + B eta^2 gap to histogram; its spectrum shows the gap edges
+        names += ["spectrum"] if spec.get("method") == "eliashberg" else ["gap_distribution", "spectrum"]
     return names
 
 
@@ -132,23 +133,31 @@ def fit_dataset(result: FitResult, numerics: dict | None = None):
         "fixed": spec.fixed,
         "grid": spec.grid,
         "map": spec.map,
+        "solver": spec.method,
         "numerics": numerics or {},
     }
+    # fits are at T -> 0: the paper's point without T; with retarded exchange omega_T = Omega
+    paper = {k: v for k, v in PAPER_POINT.items() if k != "T"}
+    best_point = {**spec.fixed, **result.best}
+    if spec.method != "bcs":
+        paper.update(method=spec.method, omega_T=paper.pop("omega"))  # no cutoff: omega_T = Omega
+        best_point["method"] = spec.method
     ds = with_provenance(ds, f"Fit '{spec.name}' of the model to {spec.experiment}", params)
     ds.attrs.update(
         verdict=result.verdict_text(),
         consistent=int(result.consistent),
         chi2_map_fixed="other free parameters at their best-fit values",
         best_fit=json.dumps(result.best, sort_keys=True),
-        best_fit_point=json.dumps({**spec.fixed, **result.best}, sort_keys=True),
+        best_fit_point=json.dumps(best_point, sort_keys=True),
         best_fit_quantities=json.dumps(model, sort_keys=True, default=float),
         model_reach=json.dumps({k: list(v) for k, v in result.reach.items()}, sort_keys=True),
-        # fits are at T -> 0: the paper's point without T
-        paper_point=json.dumps({k: v for k, v in PAPER_POINT.items() if k != "T"}, sort_keys=True),
+        paper_point=json.dumps(paper, sort_keys=True),
         evaluations=int(result.evaluations),
         shell_builds=int(result.shell_builds),
         gap_convention=(
             "magnitudes |Delta| at T -> 0 from Delta_b = A_b + B_b eta^2, extremes over the Fermi line"
+            if spec.method == "bcs"
+            else "gap edges Delta_0 at T_c/5 (Padé continuation), extremes over the Fermi line"
         ),
         k_B_eV_per_K=K_B,
     )
