@@ -47,6 +47,50 @@ def test_tc_converged_in_the_matsubara_cutoff(lam):
     assert tc == pytest.approx(ref, rel=1e-5)
 
 
+@pytest.mark.parametrize(
+    "lam, kappa, w, mu",
+    [(0.5, 0.75, 0.3, 0.0), (0.1, 1.5, 0.03, 0.0), (2.0, 0.0, 0.03, 0.1), (10.0, 1.5, 0.05, 0.1)],
+)
+def test_tc_search_finds_the_root_brent_finds(lam, kappa, w, mu):
+    """The secant / inverse-quadratic T_c search against Brent's method on the same eigenvalue."""
+    from scipy.optimize import brentq
+
+    from triplon.pairing.eliashberg import leading_eigenvalue
+
+    fl = fermi_level(n_c=0.45)
+    m = eliashberg_model(fl, resolve_V(fl, lam=lam), kappa, kappa, w, mu_star=mu)
+    tc = critical_temperature(m)
+    ref = math.exp(
+        brentq(
+            lambda x: math.log(leading_eigenvalue(m, math.exp(x))),
+            math.log(1e-3 * w),
+            math.log(2 * w),
+            xtol=1e-14,
+            rtol=1e-13,
+        )
+    )
+    assert tc == pytest.approx(ref, rel=1e-10)
+
+
+def test_tc_below_the_floor_is_zero():
+    fl = fermi_level(n_c=0.45)
+    m = eliashberg_model(fl, resolve_V(fl, lam=0.1), 0.0, 0.0, 0.3, mu_star=0.1)
+    assert critical_temperature(m) == 0.0
+
+
+@pytest.mark.parametrize("N", [40, 600])  # the matrix path and the FFT path
+def test_batched_kernel_products_equal_the_dense_sums(N):
+    from triplon.pairing.eliashberg import _kernels
+
+    K = _kernels(einstein_model(0.5, W_E), 0.2 * W_E if N < 100 else 0.004 * W_E, N)
+    n = np.arange(N)
+    dm, dp = K.d[np.abs(n[:, None] - n[None, :])], K.d[n[:, None] + n[None, :] + 1]
+    A = np.random.default_rng(1).random((3, N))
+    signs = [1.0, -1.0, 1.0]
+    ref = np.array([(dm + s * dp) @ a for a, s in zip(A, signs)])
+    np.testing.assert_allclose(K.products(A, signs), ref, rtol=0, atol=1e-13 * np.abs(ref).max())
+
+
 def test_weak_coupling_exponent_is_bcs_with_mass_renormalisation():
     """omega_T >> T_c: ln(T_c/omega_T) = const - (1 + lambda)/lambda (BCS with lambda/(1 + lambda))."""
     lams = np.array([0.25, 0.3, 0.35])

@@ -60,8 +60,19 @@ class PadeFunctions:
     coef: dict  # band -> coefficients (4, n) of z0, z2, p0, p2 (a zero row: identically 0)
 
     def parts(self, band: str, omega) -> np.ndarray:
-        """z0, z2, p0, p2 of ``band`` at real ``omega`` (shape (4, *omega.shape)), one recursion."""
+        """z0, z2, p0, p2 of ``band`` at real ``omega`` (shape ``(4, *omega.shape)``), one recursion."""
         return pade_evaluate(self.coef[band], self.zi, np.asarray(omega, dtype=complex))
+
+    def parts_rows(self, bands, omega) -> np.ndarray:
+        """z0, z2, p0, p2 of ``bands[r]`` at ``omega[r]`` for each row r, one recursion for all.
+
+        ``omega`` has shape (R, M); the result (R, 4, M). Several sheets and scans share the
+        recursion's fixed cost (one evaluation instead of R).
+        """
+        omega = np.asarray(omega, dtype=complex)
+        coef = np.concatenate([self.coef[b] for b in bands])  # (4R, n)
+        values = pade_evaluate(coef, self.zi, np.repeat(omega, len(KEYS), axis=0), rowwise=True)
+        return values.reshape(len(bands), len(KEYS), omega.shape[1])
 
     def value(self, band: str, key: str, omega) -> np.ndarray:
         return self.parts(band, omega)[KEYS.index(key)]
@@ -80,7 +91,8 @@ def pade_functions(sol: MatsubaraSolution, n_points: int = 128) -> PadeFunctions
     """Continued fractions through the lowest ``n_points`` Matsubara values of each function."""
     n = min(n_points, sol.omega_n.size)
     zi = 1j * sol.omega_n[:n]
-    return PadeFunctions(zi, {b: pade_stack(zi, [getattr(sol, k)[b] for k in KEYS]) for b in BANDS})
+    coef = pade_stack(zi, [getattr(sol, k)[b] for b in BANDS for k in KEYS])  # both sheets at once
+    return PadeFunctions(zi, {b: coef[i * len(KEYS) : (i + 1) * len(KEYS)] for i, b in enumerate(BANDS)})
 
 
 def _first_crossing(f: np.ndarray) -> np.ndarray:
@@ -89,19 +101,22 @@ def _first_crossing(f: np.ndarray) -> np.ndarray:
     return np.where(up.any(axis=1), np.argmax(up, axis=1), -1)
 
 
-def gap_edges(funcs: PadeFunctions, band: str, u, upper: float) -> np.ndarray:
+def gap_edges(funcs: PadeFunctions, band, u, upper: float) -> np.ndarray:
     """Delta_0 at each eta^2 in ``u``: the smallest omega in (0, upper] with omega = Re Delta(u, omega).
 
-    A scan of 200 points brackets the first crossing, two nested scans of 201 points
-    narrow the bracket to upper / (200 x 200 x 200) and a secant step inside it gives
-    the root (to ~1e-15 eV). All eta^2 values in one Padé evaluation per scan. NaN
-    where there is no crossing.
+    ``band``: one sheet for every ``u``, or a sequence naming the sheet of each ``u``
+    (both sheets in one evaluation). A scan of 200 points brackets the first crossing,
+    two nested scans of 201 points narrow the bracket to upper / (200 x 200 x 200) and a
+    secant step inside it gives the root (to ~1e-15 eV). All rows in one Padé evaluation
+    per scan. NaN where there is no crossing.
     """
-    u = np.atleast_1d(np.asarray(u, dtype=float))[:, None]
+    u = np.atleast_1d(np.asarray(u, dtype=float))
+    bands = [band] * u.size if isinstance(band, str) else list(band)
     x = np.broadcast_to(np.linspace(upper * 1e-4, upper, 200), (u.size, 200))
     for level in range(3):
         with np.errstate(invalid="ignore"):  # rows without a crossing are NaN
-            f = x - funcs.delta(band, u, x).real
+            z0, z2, p0, p2 = np.moveaxis(funcs.parts_rows(bands, x), 1, 0)
+            f = x - ((p0 + p2 * u[:, None]) / (1.0 + z0 + z2 * u[:, None])).real
         i = _first_crossing(f)
         if np.any(i < 0):  # no crossing for some eta^2: no gap edge there
             f = np.where((i < 0)[:, None], np.nan, f)
@@ -159,18 +174,26 @@ class EliashbergResult:
 
 
 def _line_dos(
-    funcs: PadeFunctions, model: EliashbergModel, band: str, energy, gamma: float, weight=None, rule=False
+    funcs: PadeFunctions,
+    model: EliashbergModel,
+    band: str,
+    energy,
+    gamma: float,
+    weight=None,
+    rule=False,
+    parts=None,
 ):
     """N_s,b(E) / N_b = Re < z / sqrt(z^2 - Delta_b(u, E)^2) >_b, z = E + i Gamma (dense line nodes).
 
     ``weight`` (per node, optional) replaces the line's own weights (the eta^4 matrix element).
     ``rule``: the 8-point eta^2 rule instead, exact enough only well above every gap edge,
-    where the integrand is smooth in eta^2.
+    where the integrand is smooth in eta^2. ``parts``: the sheet's z0, z2, p0, p2 at
+    ``energy`` when already evaluated.
     """
     # the DOS is singular in eta^2 at the gap edge: the dense Fermi-line nodes, not the rule
     u, wt = (model.eta2 if rule or not model.line else model.line)[band]
     z = np.asarray(energy, dtype=float) + 1j * gamma
-    z0, z2, p0, p2 = funcs.parts(band, z.real)
+    z0, z2, p0, p2 = funcs.parts(band, z.real) if parts is None else parts
     delta = (p0[None, :] + p2[None, :] * u[:, None]) / (1.0 + z0[None, :] + z2[None, :] * u[:, None])
     ratio = np.abs((z[None, :] / np.sqrt(z[None, :] ** 2 - delta**2)).real)  # the retarded branch
     w = wt if weight is None else weight
@@ -226,7 +249,11 @@ def dip_hump(
     # the threshold structure is ~Gamma wide: a step of Gamma / 2 at least, or smoothing aliases it
     n = int(min(max(DIP_POINTS, math.ceil(2 * (hi - lo) / gamma) + 1), DIP_POINTS_MAX))
     e = np.linspace(lo, hi, n)
-    v = sum(dos_normal[b] * _line_dos(funcs, model, b, e, gamma, rule=rule) for b in BANDS)
+    parts = funcs.parts_rows(BANDS, np.broadcast_to(e, (len(BANDS), e.size)))
+    v = sum(
+        dos_normal[b] * _line_dos(funcs, model, b, e, gamma, rule=rule, parts=parts[i])
+        for i, b in enumerate(BANDS)
+    )
     v = _smoothed(v, DIP_SMOOTHING * model.omega_T / (e[1] - e[0]))
     i = int(np.argmin(v))
     if not 0 < i < e.size - 1:
@@ -290,10 +317,11 @@ def eliashberg_observables(
             res.Z[b] = math.nan
             res.pade_failed = True
         top = max(top, res.gap_matsubara[b][1])
-    for b in BANDS:
-        lo, hi = fermi_line_eta2_range(b, mu, params)
-        edges = gap_edges(funcs, b, [lo, hi], 3.0 * top + 1e-12) if top > 0 else np.zeros(2)
-        res.gap_edge[b] = (float(min(edges)), float(max(edges)))
+    ends = [fermi_line_eta2_range(b, mu, params) for b in BANDS]
+    rows = [b for b in BANDS for _ in range(2)]
+    edges = gap_edges(funcs, rows, np.ravel(ends), 3.0 * top + 1e-12) if top > 0 else np.zeros(4)
+    for i, b in enumerate(BANDS):
+        res.gap_edge[b] = (float(min(edges[2 * i : 2 * i + 2])), float(max(edges[2 * i : 2 * i + 2])))
     d_top = max(res.gap_edge[b][1] for b in BANDS)
     if gamma_fraction is not None and d_top > 0:
         gamma = gamma_fraction * d_top
@@ -469,7 +497,6 @@ __all__ = [
     "DIP_SMOOTHING",
     "dip_hump",
     "EliashbergResult",
-    "OMEGA_T_MEASURED",
     "eliashberg_observables",
     "eliashberg_caveats",
     "eliashberg_point",

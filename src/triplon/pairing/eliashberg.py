@@ -51,7 +51,6 @@ import math
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.optimize import brentq
 from scipy.special import digamma
 
 from triplon.model.params import BANDS
@@ -190,9 +189,11 @@ def default_omega_max(model: EliashbergModel, T: float) -> float:
 class _Kernels:
     """Frequency kernels of one temperature and cutoff.
 
-    ``odd(a)`` = Σ_m [D(n - m) - D(n + m + 1)] a_m and ``even(a)`` with + over the
-    positive frequencies: a Toeplitz plus a Hankel product, done by FFT for many
-    frequencies (O(N log N)) and as matrices for few.
+    ``products(A, s)`` = Σ_m [D(n - m) + s D(n + m + 1)] A_m for each row of ``A``
+    (s = -1: the odd kernel of Z, s = +1: the even kernel of phi), all rows at once:
+    with the extension A_{-m-1} = s A_m the Toeplitz plus Hankel product is one
+    convolution over -N..N-1, done by FFT for many frequencies (O(N log N)) and as
+    matrices for few.
     """
 
     T: float
@@ -201,30 +202,29 @@ class _Kernels:
     z_tail: np.ndarray  # Σ_{m >= N} [D(n - m) - D(n + m + 1)]
     coul: np.ndarray  # 1 where omega_m < omega_c
     _mats: tuple | None = None
-    _ffts: tuple | None = None
+    _fft: np.ndarray | None = None
 
-    def _products(self, a: np.ndarray):
+    def products(self, A: np.ndarray, signs) -> np.ndarray:
+        A = np.atleast_2d(A)
+        signs = np.asarray(signs, dtype=float).reshape(-1, 1)
         N = self.w.size
         if N <= FFT_MIN:
             if self._mats is None:
                 n = np.arange(N)
-                self._mats = (self.d[np.abs(n[:, None] - n[None, :])], self.d[n[:, None] + n[None, :] + 1])
-            return self._mats[0] @ a, self._mats[1] @ a
-        L = 4 * N
-        if self._ffts is None:
-            sym = np.concatenate([self.d[N - 1 : 0 : -1], self.d[:N]])  # D(k), k = -(N-1)..N-1
-            self._ffts = (np.fft.rfft(sym, L), np.fft.rfft(self.d[1 : 2 * N], L))
-        toeplitz = np.fft.irfft(self._ffts[0] * np.fft.rfft(a, L), L)[N - 1 : 2 * N - 1]
-        hankel = np.fft.irfft(self._ffts[1] * np.fft.rfft(a[::-1], L), L)[N - 1 : 2 * N - 1]
-        return toeplitz, hankel
+                dm, dp = self.d[np.abs(n[:, None] - n[None, :])], self.d[n[:, None] + n[None, :] + 1]
+                self._mats = ((dm - dp).T, (dm + dp).T)
+            return np.where(signs > 0, A @ self._mats[1], A @ self._mats[0])
+        L = 6 * N
+        if self._fft is None:  # D(|k|), k = -(2N-1)..2N-1
+            self._fft = np.fft.rfft(np.concatenate([self.d[2 * N - 1 : 0 : -1], self.d[: 2 * N]]), L)
+        ext = np.concatenate([signs * A[:, ::-1], A], axis=1)  # A_j, j = -N..N-1
+        return np.fft.irfft(self._fft * np.fft.rfft(ext, L, axis=1), L, axis=1)[:, 3 * N - 1 : 4 * N - 1]
 
     def odd(self, a):
-        t, h = self._products(a)
-        return t - h
+        return self.products(a, [-1.0])[0]
 
     def even(self, a):
-        t, h = self._products(a)
-        return t + h
+        return self.products(a, [1.0])[0]
 
 
 FFT_MIN = 256
@@ -294,16 +294,20 @@ def _sweep(model: EliashbergModel, K: _Kernels, state: dict) -> dict:
     """One evaluation of the right-hand sides: new (z0, z2, p0, p2) of both sheets."""
     piT = math.pi * K.T
     mom = {b: _moments(model, K, *state[b], b) for b in BANDS}
+    # the eight kernel products (a0, a2 odd; b0, b2 even; both sheets) in one batch
+    stacked = K.products(np.array([m for b in BANDS for m in mom[b]]), [-1, -1, 1, 1] * len(BANDS))
+    prod = {b: stacked[4 * i : 4 * i + 4] for i, b in enumerate(BANDS)}
     new = {}
     for b in BANDS:
         c = PARTNER[b]
         a0, a2, b0, b2 = mom[c]
         lam = model.lam[b]
         ubar = float(np.dot(*model.eta2[c][::-1]))  # <u>_c: the limit of <u omega/R>
-        z0 = piT / K.w * lam * (K.odd(a0) + K.z_tail)
-        z2 = piT / K.w * lam * model.kappaZ2 * (K.odd(a2) + K.z_tail * ubar)
-        p0 = piT * lam * K.even(b0)
-        p2 = piT * lam * model.kappa2 * K.even(b2)
+        k_a0, k_a2, k_b0, k_b2 = prod[c]
+        z0 = piT / K.w * lam * (k_a0 + K.z_tail)
+        z2 = piT / K.w * lam * model.kappaZ2 * (k_a2 + K.z_tail * ubar)
+        p0 = piT * lam * k_b0
+        p2 = piT * lam * model.kappa2 * k_b2
         if model.mu_star:
             own = mom[b][2]
             p0 = p0 - 2.0 * piT * model.mu_star * float(np.dot(K.coul, own))
@@ -449,15 +453,16 @@ def _linear_map(model: EliashbergModel, T: float, omega_max: float | None = None
     def apply(x):
         parts = x.reshape(2, 2, N)
         p = {b: parts[i] for i, b in enumerate(BANDS)}
-        out = []
+        rhs = []
         for b in BANDS:
-            c = PARTNER[b]
-            g0, g1, g2 = g[c]
-            p0, p2 = p[c]
-            b0 = g0 * p0 + g1 * p2  # <(p0 + p2 u) / (Z omega)>_c
-            b2 = g1 * p0 + g2 * p2
-            n0 = piT * model.lam[b] * K.even(b0)
-            n2 = piT * model.lam[b] * model.kappa2 * K.even(b2)
+            g0, g1, g2 = g[PARTNER[b]]
+            p0, p2 = p[PARTNER[b]]
+            rhs += [g0 * p0 + g1 * p2, g1 * p0 + g2 * p2]  # <(p0 + p2 u) u^{0,1} / (Z omega)>_c
+        even = K.products(np.array(rhs), [1.0] * len(rhs))
+        out = []
+        for i, b in enumerate(BANDS):
+            n0 = piT * model.lam[b] * even[2 * i]
+            n2 = piT * model.lam[b] * model.kappa2 * even[2 * i + 1]
             if model.mu_star:
                 h0, h1, _ = g[b]
                 own = h0 * p[b][0] + h1 * p[b][1]
@@ -488,37 +493,72 @@ T_FLOOR = 2e-3
 """T_c below T_FLOOR x omega_T is reported as 0 (below resolution)."""
 
 
+def _tc_estimate(model: EliashbergModel) -> float:
+    """Allen–Dynes T_c (with f1) of the effective coupling: the T_c search's first point."""
+    lam = model.lam_eff
+    lam_net = lam - model.mu_star * (1 + 0.62 * lam)
+    if not lam_net > 0:
+        return model.omega_T * T_FLOOR
+    f1 = (1 + (lam / (2.46 * (1 + 3.8 * model.mu_star))) ** 1.5) ** (1 / 3)
+    T0 = f1 * model.omega_T / 1.2 * math.exp(-1.04 * (1 + lam) / lam_net)
+    return min(max(T0, model.omega_T * T_FLOOR), model.omega_T)
+
+
 def critical_temperature(model: EliashbergModel, omega_max: float | None = None) -> float:
     """T_c (eV): the temperature where the linearised equations' largest eigenvalue is 1.
 
-    Bracketed from a McMillan-type estimate by factors of 1.5, then Brent's method on
-    log(eigenvalue) in log T to 1e-12 relative. 0 below ``T_FLOOR`` omega_T.
+    log Lambda(T) of the largest eigenvalue is close to linear in log T (weak-coupling
+    BCS: Lambda = lambda log(1.13 omega_T / T); strong coupling: a power of T): an
+    inverse-quadratic / secant search on log Lambda in log T from the Allen–Dynes
+    estimate, steps of at most e^1.5 in T until the root is bracketed and bisection
+    whenever a step leaves the bracket, converges in ~5 eigenvalue solves to ~1e-12
+    relative. 0 below ``T_FLOOR`` omega_T.
     """
+    floor = math.log(model.omega_T * T_FLOOR)
 
-    def f(T):
-        return math.log(leading_eigenvalue(model, T, omega_max))
+    def f(x):
+        return math.log(leading_eigenvalue(model, math.exp(x), omega_max))
 
+    xs = [math.log(_tc_estimate(model))]
+    fs = [f(xs[0])]
+    if fs[0] < 0 and xs[0] <= floor:
+        return 0.0
+    lo, hi = (xs[0], math.inf) if fs[0] > 0 else (-math.inf, xs[0])  # Lambda(lo) > 1 > Lambda(hi)
+    # first step: log Lambda ~ log(g log(c / T)) has the slope -g / Lambda, g = lambda / (1 + lambda)
     lam = model.lam_eff
-    lam_net = lam - model.mu_star * (1 + 0.62 * lam)
-    T0 = (
-        model.omega_T / 1.2 * math.exp(-1.04 * (1 + lam) / lam_net)
-        if lam_net > 0
-        else model.omega_T * T_FLOOR
-    )
-    T0 = min(max(T0, model.omega_T * T_FLOOR), model.omega_T)
-    lo = hi = T0
-    f_lo = f_hi = f(T0)
-    while f_lo < 0:
-        hi, f_hi = lo, f_lo
-        lo /= 1.5
-        if lo < model.omega_T * T_FLOOR:
-            return 0.0
-        f_lo = f(lo)
-    while f_hi > 0:
-        lo, f_lo = hi, f_hi
-        hi *= 1.5
-        f_hi = f(hi)
-    return math.exp(brentq(lambda x: f(math.exp(x)), math.log(lo), math.log(hi), xtol=1e-13, rtol=1e-12))
+    step = fs[0] * math.exp(fs[0]) * (1 + lam) / max(lam, 0.05)
+    for _ in range(100):
+        x = max(xs[-1] + float(np.clip(step, -1.5, 1.5)), floor)
+        if math.isfinite(lo) and math.isfinite(hi) and not lo < x < hi:
+            x = 0.5 * (lo + hi)
+        xs.append(x)
+        fs.append(f(x))
+        if fs[-1] > 0:
+            lo = x
+        else:
+            if x <= floor:
+                return 0.0
+            hi = x
+        if abs(fs[-1]) < 1e-14 or hi - lo < 1e-12:
+            return math.exp(x)
+        x2 = _interpolated_root(xs[-3:], fs[-3:])
+        step = x2 - x if math.isfinite(x2) else (1.5 if fs[-1] > 0 else -1.5)
+        if abs(step) < 1e-8 and lo < x2 < hi:
+            return math.exp(x2)  # a superlinear step this small: its own error is far smaller
+    raise RuntimeError(f"T_c search did not converge (bracket {math.exp(lo):.6g}..{math.exp(hi):.6g} eV)")
+
+
+def _interpolated_root(xs, fs) -> float:
+    """Root of the inverse quadratic through three points (secant through two; NaN if flat)."""
+    if len(xs) == 3 and len(set(fs)) == 3:
+        (a, b, c), (fa, fb, fc) = xs, fs
+        return (
+            a * fb * fc / ((fa - fb) * (fa - fc))
+            + b * fa * fc / ((fb - fa) * (fb - fc))
+            + c * fa * fb / ((fc - fa) * (fc - fb))
+        )
+    (a, b), (fa, fb) = xs[-2:], fs[-2:]
+    return b - fb * (b - a) / (fb - fa) if fb != fa else math.nan
 
 
 __all__ = [

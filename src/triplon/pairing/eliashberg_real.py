@@ -51,21 +51,27 @@ def pade_coefficients(z: np.ndarray, f: np.ndarray) -> np.ndarray:
     return a
 
 
-def pade_evaluate(a: np.ndarray, zi: np.ndarray, z) -> np.ndarray:
+def pade_evaluate(a: np.ndarray, zi: np.ndarray, z, rowwise: bool = False) -> np.ndarray:
     """Value at ``z`` of the continued fraction a_0 / (1 + a_1 (z - z_0) / (1 + ...)).
 
     The coefficients come in extended precision (:func:`pade_coefficients`); the
     three-term recursion of the numerator and denominator runs in double precision,
     rescaled every 16 steps against overflow. ``a`` may hold several continued
     fractions through the same ``zi`` as rows (shape (k, n)); the result then has
-    shape (k, *z.shape), one recursion for all of them.
+    shape ``(k, *z.shape)``, one recursion for all of them. ``rowwise``: ``z`` has
+    shape (k, m), row r of ``z`` for row r of ``a``; the result has shape (k, m).
     """
     a = np.asarray(a, dtype=complex)
     rows = a.ndim == 2
     a = np.atleast_2d(a).T[:, :, None]  # (n, k, 1)
     zi = np.asarray(zi, dtype=complex)
     z = np.asarray(z, dtype=complex)
-    zf = z.reshape(1, -1)
+    if rowwise:
+        if z.ndim != 2 or z.shape[0] != a.shape[1]:
+            raise ValueError(f"rowwise: z must have shape ({a.shape[1]}, m), got {z.shape}")
+        rows, zf = False, z
+    else:
+        zf = z.reshape(1, -1)
     A_prev, A = np.zeros((a.shape[1], zf.shape[1]), complex), np.broadcast_to(a[0], (a.shape[1], zf.shape[1]))
     B_prev, B = np.ones_like(A_prev), np.ones_like(A_prev)
     with np.errstate(all="ignore"):
