@@ -5,6 +5,7 @@ results/figures/. Run `snakemake --cores 2`.
 """
 
 import sys
+from pathlib import Path
 
 from triplon.config import ConfigError, validate_config
 from triplon.data.provenance import source_fingerprint

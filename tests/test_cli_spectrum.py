@@ -90,9 +90,9 @@ def test_options_change_the_result(default_json):
 @pytest.mark.parametrize(
     "args, fragment",
     [
-        (["--gamma", "0"], "--gamma: gamma in (0, 1] eV required, got 0"),
-        (["--gamma=-1e-3"], "--gamma: gamma in (0, 1] eV required"),
-        (["--gamma", "2"], "--gamma: gamma in (0, 1] eV required, got 2"),
+        (["--gamma", "0"], "--gamma: gamma in [1e-06, 1] eV required, got 0"),
+        (["--gamma=-1e-3"], "--gamma: gamma in [1e-06, 1] eV required"),
+        (["--gamma", "2"], "--gamma: gamma in [1e-06, 1] eV required, got 2"),
         (["--T=-0.01"], "--T: T in [0, 5] eV required"),
         (["--points", "2"], "--points: an integer in [3, 100001] required, got 2"),
         (["--points", "abc"], "--points: not an integer: 'abc'"),

@@ -259,6 +259,36 @@ def test_alias_bomb_is_walked_once():
     assert yaml_text_errors(bomb, "bomb.yaml") == []
 
 
+def _bomb(levels=9, fan=10):
+    lines = ["a0: &a0 [" + ", ".join(["x"] * fan) + "]"]
+    lines += [f"a{i}: &a{i} [" + ", ".join([f"*a{i - 1}"] * fan) + "]" for i in range(1, levels)]
+    return "\n".join(lines) + f"\nsweeps: {{s: {{axes: {{n_c: *a{levels - 1}}}}}}}\n"
+
+
+def test_an_alias_bomb_is_rejected_in_bounded_time():
+    """10^9 values behind aliases: measured over the distinct nodes, never expanded."""
+    import time
+
+    t = time.perf_counter()
+    (text_error,) = yaml_text_errors(_bomb(), "bomb.yaml")
+    (dict_error,) = config_errors(yaml.safe_load(_bomb()), SCHEMA)
+    assert time.perf_counter() - t < 5
+    for e in (text_error, dict_error):
+        assert "aliases expand to more than 1000000 values" in e and "(rule: size)" in e
+
+
+@pytest.mark.parametrize("depth", [65, 5000])
+def test_deep_nesting_is_one_line(depth):
+    text = "sweeps: " + "[" * depth + "]" * depth + "\n"
+    (e,) = yaml_text_errors(text, "deep.yaml")
+    assert e.startswith("config file 'deep.yaml': ") and "(rule: depth)" in e
+    nested = []
+    for _ in range(depth):
+        nested = [nested]
+    (e,) = config_errors({**GOOD, "sweeps": {"s": {"axes": {"n_c": nested}}}}, SCHEMA)
+    assert "levels deep, at most 64 (rule: depth)" in e
+
+
 # ----------------------------------------------------------------------- names
 
 NAMES = [
@@ -279,7 +309,9 @@ def test_bad_sweep_names(name, fragment):
 
 
 def test_name_of_64_characters_is_accepted():
-    assert config_errors(with_sweep({"axes": {"n_c": [0.4]}}, name="x" * 64), SCHEMA) == []
+    name = "sweep_" + "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"[:58]
+    assert len(name) == 64
+    assert config_errors(with_sweep({"axes": {"n_c": [0.4]}}, name=name), SCHEMA) == []
 
 
 def test_long_and_duplicate_figure_names():
@@ -305,6 +337,93 @@ def test_bad_fit_and_experiment_names(section, name, fragment):
     first = next(iter(cfg[section]))
     cfg[section][name] = cfg[section].pop(first)
     assert_named(cfg, f"'{section}.{name}'", fragment)
+
+
+@pytest.mark.parametrize("where", ["sweep", "figure", "fit", "experiment"])
+@pytest.mark.parametrize("name", ["a" * 20, "ab" * 20, "run-" + "xy" * 25, "_-" * 32])
+def test_periodic_names_snakemake_refuses_are_rejected(where, name):
+    """A name ending in one unit repeated 20+ times stops Snakemake (PeriodicWildcardError)."""
+    if where in ("sweep", "figure"):
+        fig = {"name": name if where == "figure" else "tc", "quantity": "Tc", "x": "n_c"}
+        cfg = with_sweep(
+            {"axes": {"n_c": [0.4, 0.5]}, "figures": [fig]}, name=name if where == "sweep" else "s"
+        )
+        key = f"'sweeps.{name}'" if where == "sweep" else "'sweeps.s.figures.0.name'"
+    else:
+        section = "fit" if where == "fit" else "experiments"
+        cfg = copy.deepcopy(GOOD)
+        cfg[section][name] = cfg[section].pop(next(iter(cfg[section])))
+        key = f"'{section}.{name}'"
+    assert_named(cfg, key, "repeated 20 or more times", "PeriodicWildcardError")
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    unit=st.text(alphabet="ab_-0", min_size=1, max_size=3),
+    times=st.integers(1, 40),
+    prefix=st.text(alphabet="abc_-", max_size=4),
+)
+@example(unit="a", times=19, prefix="")
+@example(unit="a", times=20, prefix="")
+def test_the_name_rule_is_snakemakes_own(unit, times, prefix):
+    """The validator accepts a name exactly when Snakemake's periodicity detector does."""
+    from snakemake.io import PeriodicityDetector
+
+    name = (prefix + unit * times)[:64]
+    errors = config_errors(with_sweep({"axes": {"n_c": [0.4]}}, name=name), SCHEMA)
+    assert (PeriodicityDetector().is_periodic(name) is not None) == any(
+        "PeriodicWildcardError" in e for e in errors
+    )
+
+
+# ------------------------------------------- physically impossible measurements and fits
+
+IMPOSSIBLE = [
+    ("experiments.stm_fan2025.observables.0.value", -5, "is not a possible Tc_K (allowed: >= 0"),
+    ("experiments.stm_fan2025.observables.1.value", -1e-3, "(allowed: >= 0 in meV)"),
+    ("experiments.arpes_sun2025.observables.0.value", 1.2, "(allowed: [0, 1]"),
+    ("experiments.arpes_sun2025.observables.0.value", -0.1, "(allowed: [0, 1]"),
+    ("experiments.stm_fan2025.observables.0.sigma", 1e-300, "must be >= 4.15e-05"),
+    ("experiments.stm_fan2025.observables.0.sigma", 5e-324, "(rule: minimum)"),
+    ("experiments.stm_fan2025.citation", "arXiv:2506.01788 \ud800", "lone surrogate"),
+    ("experiments.stm_fan2025.material", "La3Ni2O7\x00", "a NUL character"),
+    ("fit.stm_arpes_joint.grid", 40, "40^4 = 2560000 coarse-grid points"),
+    ("fit.stm_fan2025_eliashberg.grid", 20, "allowed: [2, 12]"),
+    ("fit.stm_fan2025_eliashberg.map", 100, "allowed: [2, 45]"),
+    ("sweeps.eliashberg_demo.figures.0.y", "lam", "is already the figure's x"),
+]
+
+
+@pytest.mark.parametrize(
+    "path, value, fragment", IMPOSSIBLE, ids=[f"case{i}" for i in range(len(IMPOSSIBLE))]
+)
+def test_impossible_measurements_and_fits_are_rejected(path, value, fragment):
+    assert_named(edited(path, value), f"config key '{path}'", fragment)
+
+
+def test_an_experiment_listed_twice_in_a_joint_fit_is_rejected():
+    cfg = copy.deepcopy(GOOD)
+    joint = cfg["fit"]["stm_arpes_joint"]
+    joint["experiment"] = [*joint["experiment"], joint["experiment"][0]]
+    assert_named(cfg, "'fit.stm_arpes_joint.experiment'", "listed more than once")
+
+
+def test_facet_equal_to_x_is_rejected():
+    fig = {"name": "f", "quantity": "Tc", "x": "n_c", "facet": "n_c"}
+    assert_named(
+        with_sweep({"axes": {"n_c": [0.4, 0.5], "lam": [0.3]}, "figures": [fig]}),
+        "'sweeps.s.figures.0.facet'",
+        "is already the figure's x",
+    )
+
+
+def test_unencodable_key_is_named_not_crashed():
+    cfg = copy.deepcopy(GOOD)
+    cfg["experiments"]["stm_fan2025"]["note\udcff"] = "x"
+    errors = one_line_errors(cfg)
+    assert any("lone surrogate" in e for e in errors), errors
+    for e in errors:
+        e.encode("utf-8")  # the messages themselves print
 
 
 # ------------------------------------------------------------ non-string keys
@@ -461,6 +580,7 @@ NASTY_FILES = [
     ("sweeps:\n  s: [1, 2]\n", "'sweeps.s': [1, 2] is not of type 'object'"),
     ("sweeps:\n  " + "x" * 65 + ":\n    axes: {n_c: [0.4]}\n", "is too long"),
     ("sweeps:\n  s:\n    axes: {n_c: [a, b]}\n", "'sweeps.s.axes.n_c'"),
+    ("sweeps:\n  " + "ab" * 20 + ":\n    axes: {n_c: [0.4]}\n", "PeriodicWildcardError"),
 ]
 
 

@@ -381,3 +381,53 @@ def test_dataset_has_units_and_long_names(point):
         assert ds[name].attrs.get("units") or name in ("peak_source",), name
         assert ds[name].attrs.get("long_name"), name
     assert ds.attrs["gap_convention"].startswith("Delta_b(k) = A_b + B_b eta_k^2")
+
+
+# ------------------------------------------------------ caveats and flagged failures
+
+
+def test_caveats_on_every_output_of_the_paper_point(point):
+    """The paper's point (T_c ~ 900 K) carries its caveat in the result, JSON and Dataset."""
+    from triplon.pairing.caveats import KELVIN_PER_EV
+    from triplon.pairing.point import gap_point
+
+    s = gap_point(n_c=0.45, lam=0.5, kappa=0.75, omega=0.3)
+    assert s.Tc * KELVIN_PER_EV > 300  # an independent solve: the caveat must apply
+    assert point.caveat_flags & 64 and any("300 K" in c for c in point.caveats)
+    assert point.caveat_flags & 1024  # the window holds |E| ~ Omega: the cutoff's steps are marked
+    assert point.as_json_dict()["caveat_flags"] == point.caveat_flags
+    ds = spectrum_dataset(point)
+    assert ds.attrs["caveat_flags"] == point.caveat_flags and "300 K" in ds.attrs["caveats"]
+
+
+def test_spectrum_inside_the_cutoff_has_no_artefact_flag():
+    r = spectrum_point(emax=0.2, points=101)
+    assert not r.caveat_flags & 1024
+
+
+def test_a_negative_dos_is_flagged_never_ok(paper):
+    """spectrum_flags against hand-made spectra: negative or non-finite values set bit 512."""
+    from dataclasses import replace
+
+    from triplon.observables.spectrum import DOS_NEGATIVE_TOLERANCE, spectrum_flags
+
+    fl, data = paper
+    good = spectrum_from_gaps(data, PAPER_GAPS, emax=0.25, points=101)
+    assert np.min(good.dos_alpha) >= 0 and not spectrum_flags(good, 0.3) & 512
+    scale = good.dos_normal_alpha + good.dos_normal_beta
+    for bad in (-10 * DOS_NEGATIVE_TOLERANCE * scale, math.nan):
+        d = good.dos_beta.copy()
+        d[50] = bad
+        assert spectrum_flags(replace(good, dos_beta=d), 0.3) & 512
+
+
+@pytest.mark.parametrize("kwargs", [{"gamma": 1e-300}, {"gamma": 5e-324}, {"T": 1e-300}, {"T": 5e-324}])
+def test_gamma_and_T_near_the_smallest_floats_are_rejected(kwargs):
+    with pytest.raises(ValueError, match="gamma must be >= 1e-06|T must be 0 or in"):
+        spectrum_point(**kwargs)
+
+
+@pytest.mark.parametrize("kwargs", [{"gamma": 1e-6, "points": 201}, {"T": 1e-7, "points": 201}])
+def test_smallest_allowed_gamma_and_T_give_finite_spectra(kwargs):
+    r = spectrum_point(emax=0.25, **kwargs)
+    assert all(np.all(np.isfinite(v)) for v in (r.dos_alpha, r.dos_beta, r.didv))

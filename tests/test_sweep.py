@@ -3,6 +3,7 @@
 import itertools
 import json
 import math
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -200,7 +201,7 @@ def test_sweep_matches_one_point_solver(swept):
     assert str(got["leading_channel"].values) == ref.leading_channel
     assert (pd["B_alpha"].sel(kappa=0.0) == 0).all()
     assert pd["caveat_flags"].attrs["flag_meanings"].split()[0] == "Tc_exceeds_omega"
-    assert list(pd["caveat_flags"].attrs["flag_masks"]) == [1, 2, 4, 8, 16, 32, 64, 128, 256]
+    assert list(pd["caveat_flags"].attrs["flag_masks"]) == [1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024]
     assert json.loads(pd["status"].attrs["status_texts"]) == ["ok"] and (pd["status"] == 0).all()
     for name, v in pd.data_vars.items():
         assert "units" in v.attrs and "long_name" in v.attrs, name
@@ -368,6 +369,60 @@ def test_gather_names_a_bad_chunk_and_the_command_to_recompute_it(swept, tmp_pat
     assert f"{bad}.{ext}" in msg
     assert f"rm -f {chunks}/{bad}.nc {chunks}/{bad}.json && snakemake --cores 2 sweeps" in msg
     assert not (tmp_path / "pd.nc").exists()
+
+
+@pytest.mark.parametrize("file", ["../../outside.nc", "/etc/passwd", "sub/dir.nc", "..", "x.json", "a b.nc"])
+def test_a_manifest_naming_a_file_outside_its_folder_is_skipped_not_fatal(swept, tmp_path, file):
+    """One stray manifest never stops the sweep: the store skips it with a log line."""
+    import shutil
+
+    root, plan, *_ = swept
+    chunks = tmp_path / "chunks"
+    shutil.copytree(root / "chunks", chunks)
+    stray = chunks / "zz-000001.json"
+    m = json.loads((chunks / f"{plan.chunk_name(0)}.json").read_text())
+    stray.write_text(json.dumps({**m, "grid": "zz", "file": file}))
+    with pytest.raises(ManifestError, match="not a chunk file name in its own folder"):
+        read_manifest(stray)
+    notes = []
+    store = PointStore(chunks, log=notes.append, sweep=plan.name)
+    assert any("zz-000001.json" in n and "own folder" in n for n in notes)
+    assert all(Path(nc).parent == chunks for entries in store.groups.values() for nc, *_ in entries)
+
+
+def test_the_point_store_skips_other_sweeps_and_other_library_versions(swept, tmp_path):
+    import shutil
+
+    root, plan, *_ = swept
+    chunks = tmp_path / "chunks"
+    shutil.copytree(root / "chunks", chunks)
+    code = json.loads((chunks / f"{plan.chunk_name(0)}.json").read_text())["code"]
+    notes = []
+    assert PointStore(chunks, log=notes.append, sweep=plan.name, code=code).groups  # its own: used
+    assert not PointStore(chunks, log=notes.append, sweep="other", code=code).groups
+    assert any("not 'other'" in n for n in notes)
+    notes.clear()
+    assert not PointStore(chunks, log=notes.append, sweep=plan.name, code="another-version").groups
+    assert any("another library version" in n for n in notes)
+
+
+def test_gather_refuses_chunks_of_another_library_version(swept, tmp_path):
+    root, plan, *_ = swept
+    with pytest.raises(GatherError, match="written by another library version") as err:
+        gather_sweep(plan, SPEC, NUMERICS, root / "chunks", tmp_path / "pd.nc", code="another-version")
+    assert "3 of 3 chunks failed verification" in str(err.value)
+
+
+def test_the_recovery_command_keeps_the_configfiles_and_quotes_paths(tmp_path):
+    import shlex
+
+    from triplon.studies.sweeps.gather import recompute_command
+
+    cmd = recompute_command([tmp_path / "a b.nc"], configfiles=["/x/config.yaml", "/y/my sweep.yaml"])
+    assert cmd.endswith("--configfile /x/config.yaml '/y/my sweep.yaml'")
+    words = shlex.split(cmd)
+    assert words[:3] == ["rm", "-f", str(tmp_path / "a b.nc")]
+    assert words[words.index("--configfile") + 1 :] == ["/x/config.yaml", "/y/my sweep.yaml"]
 
 
 @pytest.mark.parametrize(

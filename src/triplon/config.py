@@ -81,6 +81,53 @@ def _yaml_duplicates(node, path, seen, out, where):
             _yaml_duplicates(item, [*path, i], seen, out, where)
 
 
+MAX_DEPTH = 64
+"""Deepest nesting of mappings and lists accepted in a configuration."""
+MAX_VALUES = 1_000_000
+"""Most values a configuration may hold once its YAML aliases are expanded."""
+
+
+def _size_errors(root, where: str, children) -> list[str]:
+    """Depth and expanded size of a tree whose nodes may be shared (YAML aliases), in O(distinct nodes).
+
+    ``children(node)`` gives a node's children: a list (of values or of (key, value)
+    pairs), a dict, or anything else for a leaf. Never recurses (a nesting of any depth
+    is measured), each distinct node is visited once (an alias bomb is measured, not
+    expanded).
+    """
+    size, depth = {}, {}
+    stack = [(root, False)]
+    while stack:
+        node, done = stack.pop()
+        key = id(node)
+        if key in size and not done:
+            continue
+        kids = children(node)
+        if isinstance(kids, dict):
+            kids = list(kids.values())
+        elif isinstance(kids, (list, tuple)):
+            kids = [v for k in kids for v in (k if isinstance(k, tuple) else (k,))]
+        else:
+            kids = []
+        if not done:
+            size[key] = None  # visiting: an alias cycle counts once
+            stack.append((node, True))
+            stack += [(k, False) for k in kids if id(k) not in size]
+            if len(stack) > 4 * MAX_VALUES:
+                return [f"{where}: holds more than {MAX_VALUES} values (rule: size)"]
+            continue
+        size[key] = 1 + sum(size.get(id(k)) or 0 for k in kids)
+        depth[key] = 1 + max((depth.get(id(k)) or 0 for k in kids), default=0)
+        if depth[key] > MAX_DEPTH:
+            return [f"{where}: nested {depth[key]}+ levels deep, at most {MAX_DEPTH} (rule: depth)"]
+        if size[key] > MAX_VALUES:
+            return [
+                f"{where}: its YAML aliases expand to more than {MAX_VALUES} values "
+                "(an alias bomb?); write the values out (rule: size)"
+            ]
+    return []
+
+
 def yaml_text_errors(text: str, where: str) -> list[str]:
     """Problems of one YAML (or JSON) document ``text``: syntax errors and keys given twice.
 
@@ -90,6 +137,11 @@ def yaml_text_errors(text: str, where: str) -> list[str]:
 
     try:
         nodes = list(yaml.compose_all(text, Loader=yaml.SafeLoader))
+    except RecursionError:
+        return [
+            f"config file '{where}': nested too deeply for the YAML loader "
+            f"(at most {MAX_DEPTH} levels) (rule: depth)"
+        ]
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = f" at line {mark.line + 1}" if mark is not None else ""
@@ -99,6 +151,9 @@ def yaml_text_errors(text: str, where: str) -> list[str]:
         return [f"config file '{where}': holds {len(nodes)} YAML documents; give one"]
     out: list[str] = []
     if nodes and nodes[0] is not None:
+        size = _size_errors(nodes[0], f"config file '{where}'", lambda n: getattr(n, "value", None))
+        if size:
+            return size
         _yaml_duplicates(nodes[0], [], set(), out, where)
         if isinstance(nodes[0], yaml.MappingNode) and any(
             isinstance(k, yaml.ScalarNode) and k.value == "__use_yte__" for k, _ in nodes[0].value
@@ -155,6 +210,27 @@ def _key_errors(config: dict) -> list[str]:
     return out
 
 
+def _text_errors(config: dict) -> tuple[list[str], set]:
+    """Strings (keys or values) that cannot be stored as NetCDF text: NUL, lone surrogates."""
+    out, paths = [], set()
+    for path, key, value in _walk(config, []):
+        for kind, text in (("key", key), ("value", value)):
+            if not isinstance(text, str):
+                continue
+            try:
+                text.encode("utf-8")
+                bad = "a NUL character" if "\x00" in text else None
+            except UnicodeEncodeError:
+                bad = "a lone surrogate (not valid Unicode text)"
+            if bad:
+                out.append(
+                    f"config key '{_path(path)}': the {kind} holds {bad}; results store every text as "
+                    "UTF-8 in NetCDF (rule: text)"
+                )
+                paths.add(_path(path))
+    return out, paths
+
+
 MAX_INT = 2**53
 """Largest integer magnitude accepted anywhere (exactly representable as a float)."""
 
@@ -198,8 +274,8 @@ def _schema_errors(config: dict, schema: dict, skip: set) -> list[str]:
             name = err.instance
             choices = err.validator_value if err.validator == "enum" else []
             out.append(
-                f"config key '{_path([*err.absolute_path, name])}': invalid name {name!r}"
-                f"{_hint(name, choices)}: {err.message} (rule: {err.validator})"
+                f"config key '{_path([*err.absolute_path, name])}': invalid name {_short(repr(name), 80)}"
+                f"{_hint(name, choices)}: {_name_message(err)} (rule: {err.validator})"
             )
         elif err.validator == "additionalProperties" and isinstance(err.instance, dict):
             allowed = sorted(err.schema.get("properties", {}))
@@ -236,8 +312,19 @@ def _schema_errors(config: dict, schema: dict, skip: set) -> list[str]:
                 f"{f'at {at!r}: ' if at else ''}{_short(sub.message)} (rule: {err.validator})"
             )
         else:
-            out.append(f"config key '{where}': {_short(err.message)} (rule: {err.validator})")
+            out.append(f"config key '{where}': {_short(_name_message(err))} (rule: {err.validator})")
     return out
+
+
+PERIODIC_NAME = (
+    "it ends in one unit repeated 20 or more times, which Snakemake's cycle detection refuses "
+    "(PeriodicWildcardError); break the repetition"
+)
+
+
+def _name_message(err) -> str:
+    """The schema error's message, in words for the periodic-name rule."""
+    return PERIODIC_NAME if err.validator == "not" else err.message
 
 
 # ------------------------------------------------------------- cross fields
@@ -374,11 +461,17 @@ def config_errors(config, schema: dict) -> list[str]:
             f"config key '<top level>': the configuration must be a mapping of keys, "
             f"got a {type(config).__name__} (rule: type)"
         ]
+    errors = _size_errors(
+        config, "config key '<top level>'", lambda n: n if isinstance(n, (dict, list, tuple)) else None
+    )
+    if errors:  # a bounded walk first: nothing below may take exponential time or recurse deeply
+        return errors
     errors = _key_errors(config)
     if errors:  # nothing below can name a key that is not a string
         return errors
     finite, bad_paths = _finite_errors(config)
-    errors = finite + _schema_errors(config, schema, bad_paths)
+    text, bad_text = _text_errors(config)
+    errors = finite + text + _schema_errors(config, schema, bad_paths | bad_text)
     if errors:
         return errors
     # the schema holds: every key below exists with the right type and range

@@ -44,6 +44,8 @@ rule sweep_gather:
         code=TRIPLON,
         spec=lambda wc: grid_spec(config["sweeps"][wc.name]),
         numerics=config["numerics"],
+        # repeated in the printed recovery command, so that it recomputes the same sweep
+        configfiles=[str(Path(f).resolve()) for f in workflow.overwrite_configfiles],
     script:
         "../scripts/sweep_gather.py"
 

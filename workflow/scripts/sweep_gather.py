@@ -19,6 +19,8 @@ try:
         Path(sm.input.nc[0]).parent,
         sm.output[0],
         log=lambda msg: print(msg, file=sys.stderr, flush=True),
+        configfiles=list(sm.params.configfiles),
+        code=sm.params.code,
     )
 except GatherError as err:  # named files and the command to recompute them, no traceback
     print(f"triplon: {err}", file=sys.stderr)

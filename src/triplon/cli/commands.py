@@ -15,7 +15,7 @@ from triplon.cli.options import (
     _kelvin,
     _require_filling,
 )
-from triplon.model.params import BANDS, BandParams
+from triplon.model.params import BANDS
 from triplon.studies.sweeps.grid import PAPER_POINT, in_range, range_text
 
 # ---------------------------------------------------------------- bands
@@ -72,30 +72,6 @@ def _kappas(args) -> dict:
     return {"kappa": args.kappa, "kappa_a": args.kappa_a, "kappa_b": args.kappa_b}
 
 
-def gap_caveats(s, fermi, n_c: float, params: BandParams) -> int:
-    """Caveat bits (:data:`triplon.pairing.caveats.FLAGS`) of one ``triplon gap`` result."""
-    from triplon.observables.fermi_line import fermi_line_eta2_range, gap_range
-    from triplon.pairing.caveats import point_flags, van_hove_distance
-
-    gap_max = math.nan
-    if s.converged:  # both bands have a Fermi line (gap_point checks it)
-        gap_max = max(
-            gap_range(
-                getattr(s, f"A_{b}"), getattr(s, f"B_{b}"), *fermi_line_eta2_range(b, fermi.mu, params)
-            )[1]
-            for b in BANDS
-        )
-    return point_flags(
-        Tc=s.Tc,
-        omega=s.omega,
-        gap_max=gap_max,
-        lam=s.lam,
-        validity_eq18=s.validity_eq18,
-        d_wave_leads=s.leading_channel == "d",
-        van_hove_distance=van_hove_distance(n_c, params),
-    )
-
-
 class SolverFailure(Exception):
     """The numerics failed at a valid point; reported on one line with exit status 1."""
 
@@ -129,7 +105,7 @@ def cmd_gap(args) -> str:
             f"the gap solver failed at n_c = {fermi.n_c:.6g}, mu = {fermi.mu:.6g} eV: "
             f"{type(exc).__name__}: {_one_line(exc)}"
         ) from None
-    bits = gap_caveats(s, fermi, fermi.n_c, point["params"])
+    bits = s.caveat_flags
     caveats = describe(bits)
     if args.json:
         d = s.as_dict()  # its "caveats" (a sentence string) is replaced by the full list
@@ -284,6 +260,11 @@ def cmd_spectrum(args) -> str:
         f"dI/dV at E = 0: {r.didv[i0]:.5f} 1/eV;  window ±{r.energy[-1] * meV:.1f} meV, "
         f"{r.energy.size} energies (use --json for the spectra)"
     )
+    if r.caveats:
+        lines.append(f"caveats (flags {r.caveat_flags}):")
+        lines += [f"  - {c}" for c in r.caveats]
+    else:
+        lines.append("caveats: none")
     return "\n".join(lines)
 
 

@@ -7,13 +7,14 @@ import json
 import math
 
 from triplon.model.params import BandParams
+from triplon.observables.tunneling import GAMMA_MIN
 from triplon.studies.sweeps.grid import PAPER_POINT, PARAMETERS, in_range, range_text
 
 # options without a sweep parameter: (lower, upper, lower inclusive, upper inclusive, units, long name)
 EXTRA_RANGES = {
     "mu": (-200.0, 200.0, True, True, "eV", "chemical potential"),
     "Jc": (0.0, 5.0, False, True, "eV", "dimer exchange Jc"),
-    "gamma": (0.0, 1.0, False, True, "eV", "Dynes broadening Gamma"),
+    "gamma": (GAMMA_MIN, 1.0, True, True, "eV", "Dynes broadening Gamma"),
     "emax": (0.0, 10.0, False, True, "eV", "half-width of the energy window"),
     "weight": (0.0, 1e6, True, True, "1", "band weight of dI/dV"),
     "omega_T": (1e-3, 5.0, True, True, "eV", "triplon energy omega_T"),

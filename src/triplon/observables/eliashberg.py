@@ -101,13 +101,18 @@ def _first_crossing(f: np.ndarray) -> np.ndarray:
     return np.where(up.any(axis=1), np.argmax(up, axis=1), -1)
 
 
+GAP_EDGE_NESTED = 21
+"""Points of each nested scan of :func:`gap_edges`."""
+
+
 def gap_edges(funcs: PadeFunctions, band, u, upper: float) -> np.ndarray:
     """Delta_0 at each eta^2 in ``u``: the smallest omega in (0, upper] with omega = Re Delta(u, omega).
 
     ``band``: one sheet for every ``u``, or a sequence naming the sheet of each ``u``
     (both sheets in one evaluation). A scan of 200 points brackets the first crossing,
-    two nested scans of 201 points narrow the bracket to upper / (200 x 200 x 200) and a
-    secant step inside it gives the root (to ~1e-15 eV). All rows in one Padé evaluation
+    two nested scans of 21 points narrow the bracket to upper / (200 x 20 x 20) and a
+    secant step inside it gives the root (equal to finer nested scans to ~1e-10 relative:
+    omega - Re Delta is smooth at its crossing). All rows in one Padé evaluation
     per scan. NaN where there is no crossing.
     """
     u = np.atleast_1d(np.asarray(u, dtype=float))
@@ -125,7 +130,7 @@ def gap_edges(funcs: PadeFunctions, band, u, upper: float) -> np.ndarray:
         if level == 2:
             flo, fhi = np.take_along_axis(f, k, 1), np.take_along_axis(f, k + 1, 1)
             return (lo - flo * (hi - lo) / (fhi - flo))[:, 0]
-        x = lo + (hi - lo) * np.linspace(0.0, 1.0, 201)[None, :]
+        x = lo + (hi - lo) * np.linspace(0.0, 1.0, GAP_EDGE_NESTED)[None, :]
         x = np.where((i < 0)[:, None], np.nan, x)
 
 
@@ -305,9 +310,11 @@ def eliashberg_observables(
     top = 0.0
     for b in BANDS:
         u, wt = model.eta2[b]
-        res.Z_matsubara[b] = float(np.dot(wt, sol.Z(b, u[:, None])[:, 0]) if u.size else math.nan)
+        # at the lowest frequency i pi T only (not the whole Matsubara axis)
+        z0, z2, p0, p2 = (f[b][0] for f in (sol.z0, sol.z2, sol.p0, sol.p2))
+        res.Z_matsubara[b] = float(np.dot(wt, 1.0 + z0 + z2 * u) if u.size else math.nan)
         ul = (model.line or model.eta2)[b][0]
-        d0 = sol.delta(b, ul[:, None])[:, 0]
+        d0 = (p0 + p2 * ul) / (1.0 + z0 + z2 * ul)
         res.gap_matsubara[b] = (float(np.min(np.abs(d0))), float(np.max(np.abs(d0))))
         z_real = float(np.dot(wt, funcs.Z(b, u, np.array(1e-9 * model.omega_T)).real))
         # Z(omega -> 0) >= 1 and close to Z(i pi T) at T << omega_T; otherwise Padé failed
@@ -480,7 +487,8 @@ def eliashberg_solve(
             res.caveats = eliashberg_caveats(res)
             return res
         T = T_fraction * Tc
-    sol = solve_matsubara(model, T)
+    # start from the BCS gap 1.76 k_B T_c (fewer iterations than the default 0.2 omega_T at weak coupling)
+    sol = solve_matsubara(model, T, delta0=1.76 * Tc if Tc > 0 else None)
     return eliashberg_observables(
         model, sol, Tc, fermi.mu, params, fermi.dos, spectrum=spectrum, **spectrum_kw
     )

@@ -17,6 +17,7 @@ from triplon.observables.tunneling import (
     thermal_grid,
     tunneling_conductance,
 )
+from triplon.pairing.caveats import describe
 
 GAP_MODELS = ("full", "eq16")
 """Gap models of :func:`spectrum_point`: "full" (Eq. 15 solution), "eq16" (Eq. 16 with Eq. 17 gaps)."""
@@ -63,7 +64,11 @@ class SpectrumResult:
     gap_model : {"full", "eq16"}
         Gap model used.
     status : str
-        "ok", or why the gaps are missing or not converged.
+        "ok", or why the gaps are missing or not converged (or that the DOS is negative).
+    caveat_flags : int
+        Caveat bits of the point and its spectrum (:data:`triplon.pairing.caveats.FLAGS`).
+    caveats : list of str
+        Their sentences.
     parameters : dict
         The parameters of the point (for provenance and ``--json``).
     """
@@ -93,6 +98,8 @@ class SpectrumResult:
     matrix_element: str | None = None
     gap_model: str = "full"
     status: str = "ok"
+    caveat_flags: int = 0
+    caveats: list = field(default_factory=list)
     parameters: dict = field(default_factory=dict)
 
     def as_json_dict(self) -> dict:
@@ -135,6 +142,8 @@ class SpectrumResult:
             "matrix_element",
             "gap_model",
             "status",
+            "caveat_flags",
+            "caveats",
             "parameters",
         ]
         return {k: clean(getattr(self, k)) for k in keys}
@@ -294,15 +303,30 @@ def spectrum_point(
 
     if gap_model not in GAP_MODELS:
         raise ValueError(f"gap_model must be one of {GAP_MODELS}, got {gap_model!r}")
+    spectrum_options(T, gamma, points, weights, matrix_element)  # before any solve
     if V is not None or JH is not None or Jc is not None:
         lam = None
     n_c = None if mu is not None else n_c
     point = pairing_point(n_c, mu, params, lam, V, JH, Jc, kappa, kappa_a, kappa_b, omega, T, **numerics)
-    gaps, status = point_gaps(point, gap_model)
-    return spectrum_at(point, gaps, status, gamma, emax, points, params, weights, matrix_element, gap_model)
+    summary = point_summary(point, params)
+    gaps, status = point_gaps(point, gap_model, summary)
+    res = spectrum_at(point, gaps, status, gamma, emax, points, params, weights, matrix_element, gap_model)
+    res.caveat_flags |= summary.caveat_flags
+    res.caveats = describe(res.caveat_flags)
+    return res
 
 
-def point_gaps(point, gap_model: str = "full") -> tuple[dict, str]:
+def point_summary(point, params=None):
+    """:func:`triplon.pairing.point.gap_summary` of a prepared point (its caveats, T_c, gaps)."""
+    from triplon.pairing.analytic import GapWarning
+    from triplon.pairing.point import gap_summary
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", GapWarning)
+        return gap_summary(point.shells, point.fermi, point.V, point.kappa_a, point.kappa_b, point.T, params)
+
+
+def point_gaps(point, gap_model: str = "full", summary=None) -> tuple[dict, str]:
     """Gap coefficients (A_b, B_b) of both bands at a prepared point and temperature.
 
     Parameters
@@ -310,6 +334,9 @@ def point_gaps(point, gap_model: str = "full") -> tuple[dict, str]:
     point : triplon.pairing.point.PairingPoint
     gap_model : {"full", "eq16"}
         As in :func:`spectrum_point`.
+    summary : GapSummary, optional
+        :func:`point_summary` of ``point`` when already computed: its T = 0 and T
+        solutions are used (the same solve as ``triplon gap``).
 
     Returns
     -------
@@ -323,17 +350,23 @@ def point_gaps(point, gap_model: str = "full") -> tuple[dict, str]:
     ValueError
         The full gap equation has no converged solution.
     """
-    from triplon.pairing.analytic import GapWarning, solve_eq17
-    from triplon.pairing.bcs import solve_full
+    from triplon.pairing.analytic import solve_eq17
+    from triplon.pairing.bcs import FullSolution
 
     if gap_model not in GAP_MODELS:
         raise ValueError(f"gap_model must be one of {GAP_MODELS}, got {gap_model!r}")
-    shells, Vv, fermi, T = point.shells, point.V, point.fermi, point.T
+    Vv, fermi, T = point.V, point.fermi, point.T
     kappa_a, kappa_b = point.kappa_a, point.kappa_b
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", GapWarning)
-        full0 = solve_full(shells, Vv, kappa_a, kappa_b, 0.0)
-        fullT = solve_full(shells, Vv, kappa_a, kappa_b, T) if T > 0 else full0
+    summary = summary or point_summary(point)
+    keys = ("A_alpha", "B_alpha", "A_beta", "B_beta")
+    full0 = FullSolution(
+        *(getattr(summary, k) for k in keys), T=0.0, converged=summary.status == "ok", status=summary.status
+    )
+    if T > 0:  # the same finite-T solve as triplon gap (started from T = 0 at the point's T_c)
+        st = summary.solution_T
+        fullT = FullSolution(*(st[k] for k in keys), T=T, converged=st["converged"], status=st["status"])
+    else:
+        fullT = full0
     if not fullT.converged:
         raise ValueError(f"the gap equation has no usable solution here: {fullT.status}")
     kappa2 = kappa_a * kappa_b
@@ -383,6 +416,11 @@ def spectrum_at(
     res = spectrum_from_gaps(data, gaps, point.T, gamma, emax, points, weights, matrix_element)
     res.gap_model = gap_model
     res.status = status
+    res.caveat_flags = spectrum_flags(res, omega)
+    res.caveats = describe(res.caveat_flags)
+    if res.caveat_flags & 512:
+        dmin = min(float(np.min(res.dos_alpha)), float(np.min(res.dos_beta)))
+        res.status = f"{status or 'ok'}; DOS negative (down to {dmin:.3g} 1/eV): not trustworthy"
     res.parameters = {
         "n_c": float(fermi.n_c),
         "mu": float(fermi.mu),
@@ -399,6 +437,22 @@ def spectrum_at(
         **(params or BandParams()).as_dict(),
     }
     return res
+
+
+DOS_NEGATIVE_TOLERANCE = 1e-6
+"""A DOS below -this x (N_alpha + N_beta) is flagged negative (rounding stays far below)."""
+
+
+def spectrum_flags(res: SpectrumResult, omega: float) -> int:
+    """Caveat bits of a spectrum itself: a negative DOS (512), the cutoff's artefacts in the window (1024)."""
+    bits = 0
+    scale = res.dos_normal_alpha + res.dos_normal_beta
+    values = np.concatenate([res.dos_alpha, res.dos_beta, res.didv])
+    if not np.all(np.isfinite(values)) or np.min(values) < -DOS_NEGATIVE_TOLERANCE * scale:
+        bits |= 512
+    if res.energy.size and np.max(np.abs(res.energy)) >= 0.98 * omega:
+        bits |= 1024
+    return bits
 
 
 def spectrum_dataset(result: SpectrumResult):
@@ -489,6 +543,8 @@ def spectrum_dataset(result: SpectrumResult):
             "gap_model": r.gap_model,
             "gap_convention": "Delta_b(k) = A_b + B_b eta_k^2 for |xi| < Omega, 0 outside",
             "status": r.status,
+            "caveat_flags": int(r.caveat_flags),
+            "caveats": "; ".join(r.caveats) or "none",
         }
     )
     return ds
@@ -500,6 +556,9 @@ __all__ = [
     "spectrum_from_gaps",
     "spectrum_point",
     "point_gaps",
+    "point_summary",
     "spectrum_at",
+    "DOS_NEGATIVE_TOLERANCE",
+    "spectrum_flags",
     "spectrum_dataset",
 ]

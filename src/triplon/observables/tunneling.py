@@ -332,19 +332,25 @@ def tunneling_conductance(energy, dos, T: float, trapezoid: bool | None = None) 
     return out[..., npad : npad + e.size]
 
 
+GAMMA_MIN = 1e-6
+"""Smallest Dynes broadening of a spectrum (eV); below, the DOS at the gap edges is 1/0."""
+T_MIN = 1e-7
+"""Smallest nonzero temperature of a spectrum (eV, ~1 mK); below, -df/dE is a delta on any grid."""
+
+
 def spectrum_options(T: float, gamma: float, points, weights, matrix_element) -> tuple[float, float]:
     """Check the options shared by every spectrum; return the band weights (w_alpha, w_beta).
 
     Raises
     ------
     ValueError
-        T < 0, gamma <= 0, points outside [3, 100001], an unknown matrix element, or
+        T < 0 or in (0, T_MIN), gamma < GAMMA_MIN, points outside [3, 100001], an unknown matrix element, or
         weights that are not two numbers >= 0, not both 0.
     """
-    if not (T >= 0 and math.isfinite(T)):
-        raise ValueError(f"T must be >= 0 eV, got {T!r}")
-    if not (gamma > 0 and math.isfinite(gamma)):
-        raise ValueError(f"gamma must be > 0 eV, got {gamma!r}")
+    if not (T == 0 or (T >= T_MIN and math.isfinite(T))):
+        raise ValueError(f"T must be 0 or in [{T_MIN:g}, inf) eV (0 or at least ~1 mK), got {T!r}")
+    if not (gamma >= GAMMA_MIN and math.isfinite(gamma)):
+        raise ValueError(f"gamma must be >= {GAMMA_MIN:g} eV (1 micro-eV), got {gamma!r}")
     if not (isinstance(points, (int, np.integer)) and 3 <= points <= 100001):
         raise ValueError(f"points must be an integer in [3, 100001], got {points!r}")
     if matrix_element not in MATRIX_ELEMENTS:
@@ -424,6 +430,8 @@ __all__ = [
     "quasiparticle_dos",
     "thermal_kernel",
     "tunneling_conductance",
+    "GAMMA_MIN",
+    "T_MIN",
     "spectrum_options",
     "thermal_grid",
     "find_coherence_peaks",

@@ -57,7 +57,7 @@ from triplon.pairing.batch_tc import (
     s_wave_eigenvalues,
     tabulated_critical_temperatures,
 )
-from triplon.pairing.bcs import resolution_floor, solve_full
+from triplon.pairing.bcs import resolution_floor, solve_full, thermal_factor
 from triplon.pairing.shells import ShellArrays, _bracketed_newton, _scratch, _tree_sum_stack, shell_arrays
 
 NEWTON_MAXIT = 60
@@ -408,7 +408,7 @@ def solve_batch(shells, fermi, V, kappa_a, kappa_b, T, arrs=None, table=None) ->
             statusT[k] = "gap below resolution (T_c < resolution floor)"
         # start from the T = 0 solution scaled by the BCS-like tanh(1.74 sqrt(T_c/T - 1))
         with np.errstate(all="ignore"):
-            fac = np.tanh(1.74 * np.sqrt(np.maximum(tc / np.where(T > 0, T, 1.0) - 1.0, 0.0)))
+            fac = thermal_factor(tc, np.where(T > 0, T, 1.0))
             start = np.stack(
                 [
                     np.log(np.abs(full["A_alpha"]) * fac),

@@ -173,6 +173,26 @@ def solve_full(shells, V, kappa_a, kappa_b=None, T=0.0, guess=None, tol=1e-12, m
     return FullSolution(*map(float, x), T=T, converged=True, status="ok", residual=res, nfev=nfev)
 
 
+def thermal_factor(tc, T):
+    """tanh(1.74 sqrt(T_c/T - 1)): the BCS-like shape of Delta(T)/Delta(0) (0 at and above T_c).
+
+    The starting gap at T > 0 of every finite-T solve (one point or a batch) is the
+    T = 0 solution times this factor, with the point's own T_c: a weak-coupling
+    guess of T_c fails at strong coupling. Works on arrays.
+    """
+    with np.errstate(all="ignore"):
+        return np.tanh(1.74 * np.sqrt(np.maximum(np.asarray(tc) / np.asarray(T) - 1.0, 0.0)))
+
+
+def thermal_guess(full0, tc: float, T: float):
+    """Starting (A_alpha, B_alpha, A_beta, B_beta) at T from the T = 0 solution (None if unusable)."""
+    if not (full0.converged and tc > 0 and 0 < T < tc):  # False for NaN
+        return None
+    fac = float(thermal_factor(tc, T))
+    x = [full0.A_alpha, full0.B_alpha, full0.A_beta, full0.B_beta]
+    return [v * fac for v in x] if fac > 0 and all(map(math.isfinite, x)) else None
+
+
 def _initial_guess(shells, V, kappa2, T):
     """Eq. 17 magnitudes with the Eq. 16 anisotropy (a BCS-like factor at T > 0)."""
     n = {b: shells[b].fermi_moments for b in BANDS}
@@ -286,6 +306,8 @@ __all__ = [
     "FullSolution",
     "resolution_floor",
     "solve_full",
+    "thermal_factor",
+    "thermal_guess",
     "s_wave_eigenvalue",
     "d_wave_eigenvalue",
     "critical_temperature",

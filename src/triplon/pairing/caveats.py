@@ -66,6 +66,16 @@ FLAGS = {
         "omega_T_unmeasured",
         "omega_T lies outside the measured boson scales 28-75 meV (informational)",
     ),
+    512: (
+        "dos_negative",
+        "the quasiparticle DOS is negative somewhere (a numerical error of the spectrum, not physics): "
+        "the spectrum is not trustworthy; change Gamma, the window or the filling",
+    ),
+    1024: (
+        "cutoff_artefacts",
+        "the hard cutoff puts steps or spikes into the spectrum at |E| ~ Omega: artefacts of the static "
+        "model, not bosonic modes (use --method eliashberg for retarded exchange)",
+    ),
 }
 """Caveat bits of ``caveat_flags``: {mask: (flag meaning, sentence)}."""
 

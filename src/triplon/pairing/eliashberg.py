@@ -51,6 +51,7 @@ import math
 from dataclasses import dataclass
 
 import numpy as np
+from scipy.fft import next_fast_len
 from scipy.special import digamma
 
 from triplon.model.params import BANDS
@@ -214,7 +215,7 @@ class _Kernels:
                 dm, dp = self.d[np.abs(n[:, None] - n[None, :])], self.d[n[:, None] + n[None, :] + 1]
                 self._mats = ((dm - dp).T, (dm + dp).T)
             return np.where(signs > 0, A @ self._mats[1], A @ self._mats[0])
-        L = 6 * N
+        L = next_fast_len(6 * N, real=True)  # no large prime factors in the FFT length
         if self._fft is None:  # D(|k|), k = -(2N-1)..2N-1
             self._fft = np.fft.rfft(np.concatenate([self.d[2 * N - 1 : 0 : -1], self.d[: 2 * N]]), L)
         ext = np.concatenate([signs * A[:, ::-1], A], axis=1)  # A_j, j = -N..N-1

@@ -23,8 +23,8 @@ from triplon.pairing.analytic import (
     lam_from_V,
     solve_eq17,
 )
-from triplon.pairing.bcs import d_wave_eigenvalue, solve_full, tc_d_wave, tc_s_wave
-from triplon.pairing.caveats import describe, point_flags
+from triplon.pairing.bcs import d_wave_eigenvalue, solve_full, tc_d_wave, tc_s_wave, thermal_guess
+from triplon.pairing.caveats import describe, point_flags, van_hove_distance
 
 # ------------------------------------------------------- full solution
 
@@ -73,6 +73,9 @@ class GapSummary:
     ratio_2gap_Tc: dict = field(default_factory=dict)
     solution_T: dict | None = None
     caveats: str = ""
+    caveat_flags: int = 0
+    """Every caveat bit of the point (:data:`triplon.pairing.caveats.FLAGS`): the solver's own,
+    T_c's plausibility, the d-wave channel and the distance to a van Hove filling."""
 
     def as_dict(self):
         return asdict(self)
@@ -89,7 +92,7 @@ def _gap_ends(full, band: str, u_max: float) -> tuple[float, float]:
     return A, A + B * u_max
 
 
-def gap_summary(shells, fermi, V, kappa_a, kappa_b=None, T=0.0) -> GapSummary:
+def gap_summary(shells, fermi, V, kappa_a, kappa_b=None, T=0.0, params=None) -> GapSummary:
     """Analytic (Eqs. 16–18) and full (Eq. 14) results side by side at one point.
 
     Parameters
@@ -102,6 +105,8 @@ def gap_summary(shells, fermi, V, kappa_a, kappa_b=None, T=0.0) -> GapSummary:
     kappa_a, kappa_b : float
     T : float
         Temperature (eV) of the extra finite-T solution (``solution_T``).
+    params : BandParams, optional
+        The bands (default: the paper's), for the van Hove caveat.
     """
     kappa_b = kappa_a if kappa_b is None else kappa_b
     kappa2 = kappa_a * kappa_b
@@ -134,7 +139,11 @@ def gap_summary(shells, fermi, V, kappa_a, kappa_b=None, T=0.0) -> GapSummary:
                 "maximum": 2 * (A + B * u_max[b]) / tc,
                 "average": float(2 * (A * mom[0] + B * mom[1]) / mom[0] / tc),
             }
-    sol_T = solve_full(shells, V, kappa_a, kappa_b, T).as_dict() if T > 0 else None
+    sol_T = (
+        solve_full(shells, V, kappa_a, kappa_b, T, guess=thermal_guess(full, tc, T)).as_dict()
+        if T > 0
+        else None
+    )
     gap_max = math.nan
     if full.converged:  # |Delta| is linear in eta^2: largest at eta = 0 or at the largest eta^2
         gap_max = max(abs(A) for b in BANDS for A in _gap_ends(full, b, u_max[b]))
@@ -184,6 +193,15 @@ def gap_summary(shells, fermi, V, kappa_a, kappa_b=None, T=0.0) -> GapSummary:
         ratio_2gap_Tc=ratios,
         solution_T=sol_T,
         caveats="; ".join(caveats),
+        caveat_flags=point_flags(
+            Tc=tc,
+            omega=omega,
+            gap_max=gap_max,
+            lam=lam,
+            validity_eq18=e17.validity,
+            d_wave_leads=leading == "d",
+            van_hove_distance=van_hove_distance(fermi.n_c, params),
+        ),
     )
 
 
@@ -330,7 +348,7 @@ def gap_point(
     kappa_a alone means kappa_b = kappa_a.
     """
     p = pairing_point(n_c, mu, params, lam, V, JH, Jc, kappa, kappa_a, kappa_b, omega, T, **numerics)
-    return gap_summary(p.shells, p.fermi, p.V, p.kappa_a, p.kappa_b, T)
+    return gap_summary(p.shells, p.fermi, p.V, p.kappa_a, p.kappa_b, T, params)
 
 
 __all__ = [

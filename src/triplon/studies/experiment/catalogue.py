@@ -108,6 +108,16 @@ PENALTY = 1.0e3
 """Residual (in sigma) given to an observable the model cannot produce at a point (solver failure)."""
 P_CONSISTENT = 0.05
 """A fit is 'consistent' when the chi2 p-value is at least this."""
+SIGMA_MIN_RELATIVE = 1e-6
+"""Smallest sigma / |value| accepted (a finer error bar is not a measurement; its pulls overflow)."""
+SIGMA_MIN = 1e-9
+"""Smallest sigma accepted, in the observable's own unit."""
+PHYSICAL = {"n_alpha": (0.0, 1.0), "n_beta": (0.0, 1.0)}
+"""Physical range of a measured value (canonical units) where it is not [0, inf)."""
+FIT_GRID_MAX = {"bcs": 20_000, "eliashberg": 2_000}
+"""Most coarse-grid points (grid ** number of free parameters) per method (beyond: hours of CPU)."""
+FIT_MAP_MAX = {"bcs": 201, "eliashberg": 45}
+"""Largest chi2-map size per axis per method."""
 
 
 class ExperimentError(ValueError):
@@ -320,14 +330,27 @@ def _experiment_errors(name, entry) -> list[str]:
                 errors.append(
                     f"config key '{_key(w, k)}': must be a finite number, got {o.get(k)!r} (rule: type)"
                 )
-        if _num(o.get("sigma")) and not o["sigma"] > 0:
-            errors.append(f"config key '{_key(w, 'sigma')}': must be > 0, got {o['sigma']} (rule: minimum)")
+        if _num(o.get("sigma")):
+            floor = max(SIGMA_MIN, SIGMA_MIN_RELATIVE * abs(o["value"]) if _num(o.get("value")) else 0.0)
+            if not o["sigma"] >= floor:
+                errors.append(
+                    f"config key '{_key(w, 'sigma')}': must be >= {floor:.3g} "
+                    f"(1e-6 x |value|, at least {SIGMA_MIN:g}), got {o['sigma']!r} (rule: minimum)"
+                )
         dim = QUANTITIES[q][0]
         if o.get("unit") not in ALLOWED_UNITS[dim]:
             errors.append(
                 f"config key '{_key(w, 'unit')}': {o.get('unit')!r} is not a unit of {q}; allowed: "
                 f"{', '.join(ALLOWED_UNITS[dim])} (rule: unit)"
             )
+        elif _num(o.get("value")):
+            lo, hi = PHYSICAL.get(q, (0.0, math.inf))
+            if not lo <= to_canonical(q, float(o["value"]), o["unit"]) <= hi:
+                allowed = f"[{lo:g}, {hi:g}]" if math.isfinite(hi) else f">= {lo:g}"
+                errors.append(
+                    f"config key '{_key(w, 'value')}': {o['value']!r} {o['unit']} is not a possible {q} "
+                    f"(allowed: {allowed} in {QUANTITIES[q][1]}) (rule: physical)"
+                )
         if o.get("bound", "none") not in BOUNDS:
             errors.append(
                 f"config key '{_key(w, 'bound')}': {o.get('bound')!r}; "
@@ -352,6 +375,13 @@ def _fit_errors(name, spec, experiments) -> list[str]:
     names_ = exp if isinstance(exp, list) else [exp]
     entry = None
     unknown = [e for e in names_ if not isinstance(e, str) or e not in experiments]
+    twice = sorted({e for e in names_ if isinstance(e, str) and names_.count(e) > 1})
+    if twice:
+        errors.append(
+            f"config key '{_key(where, 'experiment')}': {', '.join(twice)} listed more than once "
+            "(its observables would count twice in chi2) (rule: unique)"
+        )
+        names_ = [e for i, e in enumerate(names_) if not (isinstance(e, str) and e in names_[:i])]
     if unknown or not names_:
         errors.append(
             f"config key '{_key(where, 'experiment')}': "
@@ -484,6 +514,18 @@ def _fit_errors(name, spec, experiments) -> list[str]:
         v = spec.get(k, 2)
         if not (isinstance(v, int) and not isinstance(v, bool) and 2 <= v <= 201):
             errors.append(f"config key '{_key(where, k)}': an integer in [2, 201], got {v!r} (rule: range)")
+        elif method in FIT_GRID_MAX and k == "grid" and names and v ** len(names) > FIT_GRID_MAX[method]:
+            most = int(FIT_GRID_MAX[method] ** (1 / len(names)) + 1e-9)
+            errors.append(
+                f"config key '{_key(where, k)}': {v}^{len(names)} = {v ** len(names)} coarse-grid points "
+                f"(hours of CPU); with {len(names)} free parameters and method {method} allowed: "
+                f"[2, {most}] (at most {FIT_GRID_MAX[method]} points) (rule: cost)"
+            )
+        elif method in FIT_MAP_MAX and k == "map" and v > FIT_MAP_MAX[method]:
+            errors.append(
+                f"config key '{_key(where, k)}': {v} x {v} chi2-map points with method {method}; "
+                f"allowed: [2, {FIT_MAP_MAX[method]}] (rule: cost)"
+            )
     if entry is not None and isinstance(entry.get("observables"), list) and names:
         obs = [
             o

@@ -142,11 +142,11 @@ class FitResult:
     best : dict
         Best-fit values of the free parameters.
     chi2 : float
-        chi2 at the best fit.
+        chi2 at the best fit; NaN when an observable has no model value there (no result).
     model : dict
         :func:`model_quantities` at the best fit (meV, K, 1; A_b, B_b in eV).
     residuals : ndarray
-        Pull of each observable at the best fit (units of sigma).
+        Pull of each observable at the best fit (units of sigma); NaN without a model value.
     map_axes, map_values : list
         Names of the (up to two) chi2-map parameters and their grids.
     chi2_map : ndarray
@@ -192,6 +192,12 @@ class FitResult:
         return self.p_value >= P_CONSISTENT
 
     def verdict_text(self) -> str:
+        if not math.isfinite(self.chi2):
+            lost = [o.quantity for o, r in zip(self.spec.obs, self.residuals) if not math.isfinite(r)]
+            return (
+                "no result: no point of the box gives a model value for "
+                f"{', '.join(lost)} (gap below resolution, T_c = 0 or no dip); widen the bounds"
+            )
         dof_note = "" if self.dof >= 1 else " (dof 0: p-value taken with 1 degree of freedom)"
         head = "consistent" if self.consistent else "in tension"
         text = (
@@ -492,12 +498,14 @@ def run_fit(
         consider(xm, float(np.nanmin(cmap)), "map")
         consider(x, c, "map-polish")
     model = obj.model(best_x)
+    # an observable without a model value carries the internal PENALTY: reported as NaN, never as a pull
+    missing = np.array([not math.isfinite(model.get(o.quantity, math.nan)) for o in spec.obs])
     return FitResult(
         spec=spec,
         best=dict(zip(names, map(float, best_x))),
-        chi2=float(best_c),
+        chi2=math.nan if missing.any() else float(best_c),
         model=model,
-        residuals=residuals(model, spec.obs),
+        residuals=np.where(missing, np.nan, residuals(model, spec.obs)),
         map_axes=map_axes,
         map_values=map_values,
         chi2_map=cmap,

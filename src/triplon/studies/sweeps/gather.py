@@ -38,19 +38,28 @@ def storage_chunks(shape, itemsize: int, target_bytes: int = 1 << 20) -> tuple:
     return tuple(max(1, c) for c in chunks)
 
 
-def recompute_command(paths, target: str = "sweeps") -> str:
-    """Shell command that deletes the given chunk files and recomputes them with Snakemake."""
-    return f"rm -f {' '.join(str(p) for p in paths)} && snakemake --cores 2 {target}"
+def recompute_command(paths, target: str = "sweeps", configfiles=()) -> str:
+    """Shell command that deletes the given chunk files and recomputes them with Snakemake.
+
+    ``configfiles``: the ``--configfile`` files of the run, repeated so that the command
+    recomputes the same sweep. Every path is shell-quoted.
+    """
+    import shlex
+
+    files = " ".join(shlex.quote(str(p)) for p in paths)
+    extra = f" --configfile {' '.join(shlex.quote(str(c)) for c in configfiles)}" if configfiles else ""
+    return f"rm -f {files} && snakemake --cores 2 {target}{extra}"
 
 
-def verify_chunks(plan: SweepPlan, chunk_dir) -> dict[Path, str]:
+def verify_chunks(plan: SweepPlan, chunk_dir, configfiles=(), code: str | None = None) -> dict[Path, str]:
     """Check every chunk of a plan against its manifest; returns {NetCDF path: SHA-256} in block order.
 
     Raises
     ------
     GatherError
         Naming every bad chunk (missing, manifest not as written, SHA-256 mismatch,
-        other grid or block) and the command that recomputes them.
+        other grid or block, written by another library version than ``code``) and
+        the command that recomputes them (with the run's ``configfiles``).
     """
     chunk_dir = Path(chunk_dir)
     verified, bad, problems = {}, [], []
@@ -63,6 +72,11 @@ def verify_chunks(plan: SweepPlan, chunk_dir) -> dict[Path, str]:
             where = (m["grid"], m["block"], m["start"], m["stop"], m["file"])
             if where != (plan.grid, b, start, stop, nc.name):
                 raise ManifestError(f"{js}: manifest describes another chunk ({m['grid']}-{m['block']:06d})")
+            if code is not None and m["code"] != code:
+                raise ManifestError(
+                    f"{js}: written by another library version (code {m['code'][:12]}, now {code[:12]}): "
+                    "gathered, its numbers would carry the wrong provenance"
+                )
             if not nc.is_file():
                 raise ManifestError(f"{nc}: missing")
             sha = file_sha256(nc)
@@ -80,12 +94,12 @@ def verify_chunks(plan: SweepPlan, chunk_dir) -> dict[Path, str]:
             f"sweep {plan.name}: {len(problems)} of {plan.n_chunks} chunks failed verification:\n  "
             + "\n  ".join(problems)
             + "\nRecompute them with:\n  "
-            + recompute_command(bad)
+            + recompute_command(bad, configfiles=configfiles)
         )
     return verified
 
 
-def _read_chunk_vars(path, names, n_expected, start):
+def _read_chunk_vars(path, names, n_expected, start, configfiles=()):
     import netCDF4
 
     try:
@@ -98,12 +112,21 @@ def _read_chunk_vars(path, names, n_expected, start):
     except (OSError, KeyError) as exc:
         raise GatherError(
             f"{path}: truncated or corrupt NetCDF file ({type(exc).__name__}: {exc}); "
-            f"recompute it with:\n  {recompute_command([path, Path(path).with_suffix('.json')])}"
+            f"recompute it with:\n  "
+            f"{recompute_command([path, Path(path).with_suffix('.json')], configfiles=configfiles)}"
         ) from None
 
 
 def gather_sweep(
-    plan: SweepPlan, spec: dict, numerics: dict, chunk_dir, out, memory_mb: int = GATHER_MEMORY_MB, log=None
+    plan: SweepPlan,
+    spec: dict,
+    numerics: dict,
+    chunk_dir,
+    out,
+    memory_mb: int = GATHER_MEMORY_MB,
+    log=None,
+    configfiles=(),
+    code: str | None = None,
 ) -> dict:
     """Verify a sweep's chunks and write its phase diagram, a few variables at a time.
 
@@ -113,6 +136,8 @@ def gather_sweep(
     Storage is NetCDF-4, zlib level 4 with shuffle, in balanced chunks of about
     1 MB so that reading along any axis touches few chunks. At most
     ``memory_mb`` of output values (but at least one variable) are held at once.
+    ``configfiles`` (the run's ``--configfile`` files) and ``code`` (the library's
+    source fingerprint) as in :func:`verify_chunks`.
 
     Returns
     -------
@@ -125,7 +150,7 @@ def gather_sweep(
     from triplon.pairing.caveats import flag_attrs
 
     log = log or (lambda msg: None)
-    verified = verify_chunks(plan, chunk_dir)
+    verified = verify_chunks(plan, chunk_dir, configfiles, code)
     paths = list(verified)
     P = plan.n_points
     with netCDF4.Dataset(paths[0]) as ds0:
@@ -141,7 +166,7 @@ def gather_sweep(
     table: dict[str, int] = {}
     for b, path in enumerate(paths):
         s, e = plan.bounds(b)
-        st = _read_chunk_vars(path, ["status"], e - s, s)["status"]
+        st = _read_chunk_vars(path, ["status"], e - s, s, configfiles)["status"]
         codes[s:e] = [table.setdefault(str(x), len(table)) for x in st]
     texts = ["ok", *sorted(t for t in table if t != "ok")]
     counts = np.bincount(codes, minlength=len(texts))
@@ -204,7 +229,7 @@ def gather_sweep(
             flats = {v: np.empty(P, dtype=dtypes[v]) for v in group}
             for b, path in enumerate(paths):
                 s, e = plan.bounds(b)
-                cols = _read_chunk_vars(path, group, e - s, s)
+                cols = _read_chunk_vars(path, group, e - s, s, configfiles)
                 for v in group:
                     flats[v][s:e] = cols[v]
             for v in group:

@@ -403,6 +403,14 @@ def validate_sweep(name, spec) -> list[str]:
                     f"{path}.{role}: 'method' is an axis of names; use it as the facet, "
                     "x and y need numbers (rule: numeric axis)"
                 )
+        roles = [r for r in ("x", "y", "facet") if isinstance(fig.get(r), str)]
+        for j, role in enumerate(roles):
+            first = next((r for r in roles[:j] if fig[r] == fig[role]), None)
+            if first is not None:
+                errors.append(
+                    f"{path}.{role}: {fig[role]!r} is already the figure's {first}; x, y and facet "
+                    "must be different axes (rule: distinct)"
+                )
     mark = spec.get("mark") or {}
     if not isinstance(mark, dict):
         errors.append(f"{where}.mark: a mapping of axis values is required (rule: type)")

@@ -80,6 +80,11 @@ def read_manifest(path) -> dict:
             )
     if data["format"] != MANIFEST_FORMAT:
         raise ManifestError(f"{path}: chunk manifest format {data['format']!r}, expected {MANIFEST_FORMAT!r}")
+    if not re.fullmatch(r"[A-Za-z0-9_-]{1,200}\.nc", data["file"]):
+        raise ManifestError(
+            f"{path}: chunk manifest key 'file' is {data['file'][:80]!r}, not a chunk file name in its "
+            "own folder"
+        )
     if not re.fullmatch(r"[0-9a-f]{64}", data["sha256"]):
         raise ManifestError(f"{path}: chunk manifest key 'sha256' is not a SHA-256 hex digest")
     if not 0 <= data["start"] <= data["stop"]:
@@ -109,12 +114,12 @@ def _write_atomic(path: Path, text: str) -> None:
 class PointStore:
     """Finished chunk files of a sweep's earlier grids, looked up by quadrature group and point key.
 
-    Only manifests that read back as written and chunk files whose SHA-256
-    matches are used; anything else is skipped with a note to ``log`` (its
-    points are computed again).
+    Only manifests that read back as written, of the same sweep (``sweep``) and the
+    same library source (``code``), and chunk files whose SHA-256 matches are used;
+    anything else is skipped with a note to ``log`` (its points are computed again).
     """
 
-    def __init__(self, chunk_dir, exclude_grid: str = "", log=None):
+    def __init__(self, chunk_dir, exclude_grid: str = "", log=None, sweep: str | None = None, code=None):
         self.log = log or (lambda msg: None)
         self.groups: dict[str, list] = {}
         self._verified: dict[str, bool] = {}
@@ -127,6 +132,12 @@ class PointStore:
                 m = read_manifest(path)
             except ManifestError as exc:
                 self.log(f"point store: skipped {exc}")
+                continue
+            if sweep is not None and m["sweep"] != sweep:
+                self.log(f"point store: skipped {path} (sweep {m['sweep'][:80]!r}, not {sweep!r})")
+                continue
+            if code is not None and m["code"] != code:
+                self.log(f"point store: skipped {path} (written by another library version)")
                 continue
             nc = path.with_name(m["file"])
             for key, start, stop in m["groups"]:
@@ -331,7 +342,7 @@ def run_chunk(plan: SweepPlan, block: int, numerics: dict, out_nc, out_manifest,
     try:
         raw = plan.points(start, stop)
         keys, groups = point_keys(raw, numerics, code)
-        store = PointStore(out_nc.parent, exclude_grid=plan.grid, log=log)
+        store = PointStore(out_nc.parent, exclude_grid=plan.grid, log=log, sweep=plan.name, code=code)
         # results go straight into columns (no dict per point is kept)
         columns = {v: np.zeros(n, dtype=quantity_dtype(v)) for v in SCALARS}
         columns["status"] = [None] * n
