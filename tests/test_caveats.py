@@ -77,3 +77,39 @@ def test_nan_sets_no_flag():
 def test_flag_attrs_are_cf_style():
     a = flag_attrs()
     assert len(a["flag_masks"]) == len(a["flag_meanings"].split()) == len(FLAGS)
+
+
+# ------------------------------------------- caveats on figures and figure data (T_c > 300 K)
+
+
+@pytest.mark.parametrize("kind", ["heatmap", "lines"])
+def test_sweep_tc_map_marks_the_implausible_region(kind):
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    import xarray as xr
+
+    from triplon.plotting.sweeps import sweep_figure_plot
+
+    lam, kappa = np.linspace(0.2, 0.6, 5), np.linspace(0.0, 1.0, 4)
+    tc = 50.0 * np.exp(4 * lam)[:, None] * (1 + kappa[None, :])  # 110 K .. 1100 K: crosses 300 K
+    ds = xr.Dataset({"Tc_K": (("lam", "kappa"), tc)}, coords={"lam": lam, "kappa": kappa})
+    fig = {"name": "t", "quantity": "Tc_K", "x": "kappa", "y": "lam", "kind": kind}
+    f = sweep_figure_plot(ds, fig, plt)
+    labels = [t.get_text() for leg in f.legends for t in leg.get_texts()]
+    assert any("300" in t and "unphysical" in t for t in labels), labels
+    cool = ds.assign(Tc_K=ds.Tc_K.clip(max=250.0))
+    g = sweep_figure_plot(cool, fig, plt)
+    assert not any("unphysical" in t.get_text() for leg in g.legends for t in leg.get_texts())
+    plt.close("all")
+
+
+def test_gap_temperature_data_carries_the_caveat():
+    from triplon.model.params import BandParams
+    from triplon.plotting.paper import fig6_data
+    from triplon.studies.paper import gap_temperature_dataset
+
+    gt = gap_temperature_dataset(BandParams(), 0.45, 0.5, 0.75, 0.3, points=6)
+    assert gt.attrs["Tc_kelvin"] > 300 and "300 K" in gt.attrs["caveats"]
+    assert fig6_data(gt).attrs["caveats"] == gt.attrs["caveats"]

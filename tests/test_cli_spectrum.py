@@ -119,3 +119,40 @@ def test_bad_input_is_one_line_exit_2(args, fragment):
 def test_json_values_are_finite(default_json):
     for k in ("gap_min_alpha", "gap_max_alpha", "gap_min_beta", "gap_max_beta"):
         assert math.isfinite(default_json[k])
+
+
+# ------------------------------------------------- the same rules as `triplon gap`
+
+
+def test_kappa_a_and_kappa_b_work_as_for_gap():
+    r = run("--kappa-a", "0.5", "--kappa-b", "0.7", "--json", "--points", "51")
+    g = in_process("gap", "--kappa-a", "0.5", "--kappa-b", "0.7", "--json")
+    assert r.returncode == 0 and g.returncode == 0, (r.stderr, g.stderr)
+    d, s = strict_json(r.stdout), strict_json(g.stdout)
+    assert d["parameters"]["kappa_a"] == 0.5 and d["parameters"]["kappa_b"] == 0.7
+    assert d["A_alpha"] == pytest.approx(s["A_alpha"], rel=1e-12)
+    assert d["B_beta"] == pytest.approx(s["B_beta"], rel=1e-12)
+
+
+def test_a_small_omega_gives_a_spectrum_not_an_internal_error():
+    r = run("--omega", "0.001", "--points", "51")
+    assert r.returncode == 0, r.stderr
+    assert "step" not in r.stderr and "caveats" in r.stdout
+
+
+@pytest.mark.parametrize("json_out", [False, True])
+def test_no_converged_gap_is_a_result_with_exit_0_like_gap(json_out):
+    extra = ["--json"] if json_out else []
+    r = run("--lam", "0.05", "--points", "11", *extra)
+    g = in_process("gap", "--lam", "0.05", *extra)
+    assert r.returncode == g.returncode == 0, (r.stderr, g.stderr)
+    if json_out:
+        assert strict_json(r.stdout)["converged"] is False and strict_json(g.stdout)["converged"] is False
+    else:
+        assert "converged: False" in r.stdout and "converged: False" in g.stdout
+
+
+def test_caveats_are_printed_in_text_and_json(default_json):
+    assert default_json["caveat_flags"] & 64 and any("300 K" in c for c in default_json["caveats"])
+    r = run("--points", "51")
+    assert "caveats (flags" in r.stdout and "T_c above 300 K" in r.stdout

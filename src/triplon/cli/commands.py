@@ -208,7 +208,7 @@ def _point(args) -> tuple[dict, object]:
 def cmd_spectrum(args) -> str:
     import numpy as np
 
-    from triplon.observables.spectrum import spectrum_point
+    from triplon.observables.spectrum import GapNotConverged, spectrum_point
 
     if args.weights is not None and not any(args.weights):
         raise UsageError("--weights: at least one band weight must be > 0")
@@ -227,6 +227,10 @@ def cmd_spectrum(args) -> str:
             matrix_element=None if args.matrix_element == "none" else args.matrix_element,
             gap_model=args.gap_model,
         )
+    except GapNotConverged as exc:  # like `triplon gap`: a result (converged: false), exit 0
+        if args.json:
+            return _dumps({"converged": False, "status": str(exc), "caveats": []})
+        return f"converged: False ({exc}); no spectrum without a gap solution"
     except (ArithmeticError, RuntimeError, np.linalg.LinAlgError) as exc:
         raise SolverFailure(f"spectrum at this point failed: {type(exc).__name__}: {exc}") from None
     if args.json:

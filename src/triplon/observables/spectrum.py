@@ -19,6 +19,11 @@ from triplon.observables.tunneling import (
 )
 from triplon.pairing.caveats import describe
 
+
+class GapNotConverged(ValueError):
+    """The gap equation has no converged solution at a valid point (no spectrum to give)."""
+
+
 GAP_MODELS = ("full", "eq16")
 """Gap models of :func:`spectrum_point`: "full" (Eq. 15 solution), "eq16" (Eq. 16 with Eq. 17 gaps)."""
 
@@ -245,7 +250,7 @@ def spectrum_from_gaps(
 def spectrum_point(
     n_c=0.45,
     lam=0.5,
-    kappa=0.75,
+    kappa=None,
     omega=0.3,
     T=0.0,
     gamma=1e-3,
@@ -273,7 +278,7 @@ def spectrum_point(
         Pairing strength: exactly one of lambda, V (eV) or (JH, Jc) (Eq. 13); a
         given V or JH/Jc replaces the default lambda.
     kappa, kappa_a, kappa_b : float
-        Kondo-to-Hund ratios (Eq. 11); kappa sets both.
+        Kondo-to-Hund ratios (Eq. 11); kappa sets both; none given: the paper's 0.75.
     omega : float
         Pairing cutoff Omega (eV).
     T : float
@@ -304,6 +309,8 @@ def spectrum_point(
     if gap_model not in GAP_MODELS:
         raise ValueError(f"gap_model must be one of {GAP_MODELS}, got {gap_model!r}")
     spectrum_options(T, gamma, points, weights, matrix_element)  # before any solve
+    if kappa is None and kappa_a is None and kappa_b is None:
+        kappa = 0.75
     if V is not None or JH is not None or Jc is not None:
         lam = None
     n_c = None if mu is not None else n_c
@@ -347,7 +354,7 @@ def point_gaps(point, gap_model: str = "full", summary=None) -> tuple[dict, str]
 
     Raises
     ------
-    ValueError
+    GapNotConverged
         The full gap equation has no converged solution.
     """
     from triplon.pairing.analytic import solve_eq17
@@ -368,7 +375,7 @@ def point_gaps(point, gap_model: str = "full", summary=None) -> tuple[dict, str]
     else:
         fullT = full0
     if not fullT.converged:
-        raise ValueError(f"the gap equation has no usable solution here: {fullT.status}")
+        raise GapNotConverged(f"the gap equation has no usable solution here: {fullT.status}")
     kappa2 = kappa_a * kappa_b
     if gap_model == "full":
         return {b: (getattr(fullT, f"A_{b}"), getattr(fullT, f"B_{b}")) for b in BANDS}, fullT.status
@@ -411,7 +418,7 @@ def spectrum_at(
     """
     fermi, omega = point.fermi, point.omega
     # term (II) resolves its (cancelling) singular structure with an energy step of Gamma/2
-    step = min(1e-3, max(gamma / 2, 2.5e-4))
+    step = min(1e-3, max(gamma / 2, 2.5e-4), omega / 4)
     data = {b: prepare_band(b, fermi.mu, omega, params, step=step) for b in BANDS}
     res = spectrum_from_gaps(data, gaps, point.T, gamma, emax, points, weights, matrix_element)
     res.gap_model = gap_model
@@ -551,6 +558,7 @@ def spectrum_dataset(result: SpectrumResult):
 
 
 __all__ = [
+    "GapNotConverged",
     "GAP_MODELS",
     "SpectrumResult",
     "spectrum_from_gaps",

@@ -135,6 +135,16 @@ def gap_distribution_data(fit: xr.Dataset, numerics: dict, bins: int = 120) -> x
     return _figure_dataset(ds, f"Gap distributions of fit '{fit.attrs['param_fit']}'", fit)
 
 
+def _tc_caveat(ds, tag: str) -> str:
+    """A second title line when the point's T_c is above the plausible scale (caveat bit 64)."""
+    from triplon.pairing.caveats import TC_PLAUSIBLE_K
+
+    tc = float(ds[f"Tc_K_{tag}"]) if f"Tc_K_{tag}" in ds else math.nan
+    if tc > TC_PLAUSIBLE_K:
+        return "\n" + rf"(caveat: $T_c$ = {tc:.0f} K > {TC_PLAUSIBLE_K:.0f} K, an unphysical scale)"
+    return ""
+
+
 def _measured_lines(ax, ds, handles):
     from matplotlib.patches import Patch
 
@@ -175,7 +185,7 @@ def gap_distribution_plot(ds: xr.Dataset, plt):
         ax.set_ylabel(r"$\rho(|\Delta|)$ (1/meV)")
         ax.set_xlim(0, float(ds[f"gap_{tag}"].max()))
         ax.set_ylim(bottom=0)
-        ax.set_title(f"{name}: $T_c$ = {float(ds[f'Tc_K_{tag}']):.3g} K", fontsize=7.5)
+        ax.set_title(f"{name}: $T_c$ = {float(ds[f'Tc_K_{tag}']):.3g} K" + _tc_caveat(ds, tag), fontsize=7.5)
         ax.legend(
             handles=handles,
             frameon=False,
@@ -189,6 +199,13 @@ def gap_distribution_plot(ds: xr.Dataset, plt):
 
 
 # --------------------------------------------------------------- spectrum
+
+
+def _point_tc_K(point: dict, numerics: dict) -> float:
+    """T_c (K) of a fit-style point, by the fits' own model (for the caveat of the figure)."""
+    from triplon.studies.experiment.model import ModelCache, model_quantities
+
+    return float(model_quantities(point, ModelCache(numerics)).get("Tc_K", math.nan))
 
 
 GAMMA_FRACTION = 0.03
@@ -330,6 +347,7 @@ def spectrum_data(fit: xr.Dataset, numerics: dict) -> xr.Dataset:
             (e,), s.dos_total / norm, "1", f"total quasiparticle DOS / normal state, {tag}"
         )
         data[f"gamma_{tag}"] = var((), 1e3 * gamma, "meV", f"Dynes broadening, {tag} point")
+        data[f"Tc_K_{tag}"] = var((), _point_tc_K(point, numerics), "K", f"T_c, {tag} point")
         for b in BANDS:
             for k in ("min", "max"):
                 data[f"gap_{k}_{b}_{tag}"] = var(
@@ -384,7 +402,10 @@ def spectrum_plot(ds: xr.Dataset, plt):
         ax.set_ylim(bottom=0)
         ax.set_xlabel(r"$E$ (meV)")
         ax.set_ylabel(r"$N_s(E)/(N_\alpha+N_\beta)$")
-        ax.set_title(f"{name}: Dynes $\\Gamma$ = {float(ds[f'gamma_{tag}']):.2g} meV, $T\\to0$", fontsize=7.5)
+        ax.set_title(
+            f"{name}: Dynes $\\Gamma$ = {float(ds[f'gamma_{tag}']):.2g} meV, $T\\to0$" + _tc_caveat(ds, tag),
+            fontsize=7.5,
+        )
         ax.legend(
             handles=handles,
             frameon=False,

@@ -101,7 +101,11 @@ def fig6_data(gt):
     ds = gt[["gap"]].copy()
     ds["gap"].attrs["plotted_as"] = PLOTTED_GAP_MEV
     ds["T"].attrs["plotted_as"] = PLOTTED_T_KELVIN
-    ds.attrs = {"Tc": gt.attrs["Tc"], "Tc_kelvin": gt.attrs["Tc_kelvin"]}
+    ds.attrs = {
+        "Tc": gt.attrs["Tc"],
+        "Tc_kelvin": gt.attrs["Tc_kelvin"],
+        "caveats": gt.attrs.get("caveats", ""),
+    }
     if "T_grid" in gt.attrs:
         ds.attrs["T_grid"] = gt.attrs["T_grid"]
     return _figure_dataset(ds, "Fig. 6: gap against temperature, full solution", [gt])

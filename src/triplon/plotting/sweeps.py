@@ -202,6 +202,7 @@ def sweep_figure_plot(ds: xr.Dataset, fig: dict, plt):
     from matplotlib.lines import Line2D
     from matplotlib.patches import Patch
 
+    from triplon.pairing.caveats import KELVIN_PER_EV, TC_PLAUSIBLE_K
     from triplon.studies.sweeps.grid import EXPERIMENT
 
     quantity = fig["quantity"]
@@ -262,6 +263,15 @@ def sweep_figure_plot(ds: xr.Dataset, fig: dict, plt):
                         linestyles="--",
                     )
                     drawn.add("tc")
+            if quantity in ("Tc", "Tc_K"):  # the caveat of bit 64 drawn on the map
+                tk = d.values * (1.0 if quantity == "Tc_K" else KELVIN_PER_EV)
+                with np.errstate(invalid="ignore"):
+                    hot = np.where(np.isfinite(tk), (tk > TC_PLAUSIBLE_K).astype(float), 0.0)
+                if hot.any():
+                    if not hot.all():
+                        ax.contour(xv, yv, hot, levels=[0.5], colors="r", linewidths=1.0, linestyles="--")
+                    ax.contourf(xv, yv, hot, levels=[0.5, 1.5], colors="none", hatches=["xx"])
+                    drawn.add("implausible")
             if mark and fig["x"] in mark and fig["y"] in mark:
                 ax.plot(mark[fig["x"]], mark[fig["y"]], marker="*", color="w", mec="k", ms=9, ls="none")
                 drawn.add("mark")
@@ -290,6 +300,11 @@ def sweep_figure_plot(ds: xr.Dataset, fig: dict, plt):
             if categorical:
                 ax.set_yticks([0, 1], [CATEGORIES[0][0], CATEGORIES[1][0]])
                 ax.set_ylim(-0.3, 1.3)
+            if quantity in ("Tc", "Tc_K"):
+                limit = TC_PLAUSIBLE_K if quantity == "Tc_K" else TC_PLAUSIBLE_K / KELVIN_PER_EV * scale
+                if np.nanmax(np.where(np.isfinite(d.values), d.values * scale, -np.inf)) > limit:
+                    ax.axhline(limit, color="r", ls="--", lw=1.0)
+                    drawn.add("implausible_line")
             if mark and fig["x"] in mark:
                 ax.axvline(mark[fig["x"]], color="0.3", ls=":", lw=1.0)
                 drawn.add("mark_line")
@@ -307,6 +322,10 @@ def sweep_figure_plot(ds: xr.Dataset, fig: dict, plt):
                 [], [], marker="*", color="w", mec="k", ms=9, ls="none", label=f"paper's point ({mark_text})"
             )
         )
+    if drawn & {"implausible", "implausible_line"}:
+        kw = {"fc": "none", "ec": "r", "hatch": "xx"} if "implausible" in drawn else {}
+        text = rf"$T_c > {TC_PLAUSIBLE_K:.0f}$ K: unphysical scale (caveat bit 64)"
+        handles.append(Patch(**kw, label=text) if kw else Line2D([], [], color="r", ls="--", label=text))
     if "mark_line" in drawn:
         handles.append(Line2D([], [], color="0.3", ls=":", lw=1.0, label=f"paper's point ({mark_text})"))
     if heat and "experiment_match" in ds:

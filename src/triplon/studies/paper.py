@@ -27,7 +27,7 @@ from triplon.pairing.analytic import (
     solve_eq17,
 )
 from triplon.pairing.bcs import gap_vs_temperature, solve_full, tc_s_wave
-from triplon.pairing.caveats import KELVIN_PER_EV, critical_fillings
+from triplon.pairing.caveats import KELVIN_PER_EV, critical_fillings, describe, point_flags
 from triplon.pairing.point import prepare_shells
 
 THETA_CONVENTION = (
@@ -403,7 +403,14 @@ def gap_temperature_dataset(
             )
         },
         coords={"band": BAND_COORD, "T": ("T", T, {"units": "eV", "long_name": "temperature k_B T"})},
-        attrs={"Tc": tc, "Tc_kelvin": tc * KELVIN_PER_EV, "V": V, "mu": fl.mu, "T_grid": T_GRID},
+        attrs={
+            "Tc": tc,
+            "Tc_kelvin": tc * KELVIN_PER_EV,
+            "V": V,
+            "mu": fl.mu,
+            "T_grid": T_GRID,
+            "caveats": "; ".join(describe(point_flags(Tc=tc, omega=omega, lam=lam))) or "none",
+        },
     )
     return with_provenance(
         ds,
