@@ -431,3 +431,11 @@ def test_gamma_and_T_near_the_smallest_floats_are_rejected(kwargs):
 def test_smallest_allowed_gamma_and_T_give_finite_spectra(kwargs):
     r = spectrum_point(emax=0.25, **kwargs)
     assert all(np.all(np.isfinite(v)) for v in (r.dos_alpha, r.dos_beta, r.didv))
+
+
+def test_a_real_negative_dos_is_flagged_in_status_and_caveats():
+    """Eq. 16 gaps at strong coupling drive the out-of-shell term below zero: flagged, not ok."""
+    r = spectrum_point(n_c=0.45, lam=1.0, kappa=3.0, gap_model="eq16", points=201)
+    assert min(r.dos_alpha.min(), r.dos_beta.min()) < 0  # the case is real
+    assert r.caveat_flags & 512 and r.status != "ok" and "DOS negative" in r.status
+    assert any("negative" in c for c in r.caveats)
