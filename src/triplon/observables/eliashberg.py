@@ -79,12 +79,17 @@ class PadeFunctions:
 
     def delta(self, band: str, u, omega) -> np.ndarray:
         """Delta_b(u, omega) on the real axis (complex, eV); ``u`` and ``omega`` broadcast."""
-        z0, z2, p0, p2 = self.parts(band, omega)
-        return (p0 + p2 * u) / (1.0 + z0 + z2 * u)
+        return delta_from_parts(self.parts(band, omega), u)
 
     def Z(self, band: str, u, omega) -> np.ndarray:
         z0, z2, _, _ = self.parts(band, omega)
         return 1.0 + z0 + z2 * u
+
+
+def delta_from_parts(parts, u) -> np.ndarray:
+    """Delta = (p0 + p2 u) / (1 + z0 + z2 u) from the coefficient functions z0, z2, p0, p2 (axis 0)."""
+    z0, z2, p0, p2 = parts
+    return (p0 + p2 * u) / (1.0 + z0 + z2 * u)
 
 
 def pade_functions(sol: MatsubaraSolution, n_points: int = 128) -> PadeFunctions:
@@ -120,8 +125,7 @@ def gap_edges(funcs: PadeFunctions, band, u, upper: float) -> np.ndarray:
     x = np.broadcast_to(np.linspace(upper * 1e-4, upper, 200), (u.size, 200))
     for level in range(3):
         with np.errstate(invalid="ignore"):  # rows without a crossing are NaN
-            z0, z2, p0, p2 = np.moveaxis(funcs.parts_rows(bands, x), 1, 0)
-            f = x - ((p0 + p2 * u[:, None]) / (1.0 + z0 + z2 * u[:, None])).real
+            f = x - delta_from_parts(np.moveaxis(funcs.parts_rows(bands, x), 1, 0), u[:, None]).real
         i = _first_crossing(f)
         if np.any(i < 0):  # no crossing for some eta^2: no gap edge there
             f = np.where((i < 0)[:, None], np.nan, f)
@@ -198,8 +202,8 @@ def _line_dos(
     # the DOS is singular in eta^2 at the gap edge: the dense Fermi-line nodes, not the rule
     u, wt = (model.eta2 if rule or not model.line else model.line)[band]
     z = np.asarray(energy, dtype=float) + 1j * gamma
-    z0, z2, p0, p2 = funcs.parts(band, z.real) if parts is None else parts
-    delta = (p0[None, :] + p2[None, :] * u[:, None]) / (1.0 + z0[None, :] + z2[None, :] * u[:, None])
+    parts = funcs.parts(band, z.real) if parts is None else parts
+    delta = delta_from_parts(np.asarray(parts)[:, None, :], u[:, None])  # (nodes, energies)
     ratio = np.abs((z[None, :] / np.sqrt(z[None, :] ** 2 - delta**2)).real)  # the retarded branch
     w = wt if weight is None else weight
     return (w @ ratio) / w.sum()
@@ -314,7 +318,7 @@ def eliashberg_observables(
         z0, z2, p0, p2 = (f[b][0] for f in (sol.z0, sol.z2, sol.p0, sol.p2))
         res.Z_matsubara[b] = float(np.dot(wt, 1.0 + z0 + z2 * u) if u.size else math.nan)
         ul = (model.line or model.eta2)[b][0]
-        d0 = (p0 + p2 * ul) / (1.0 + z0 + z2 * ul)
+        d0 = delta_from_parts((z0, z2, p0, p2), ul)
         res.gap_matsubara[b] = (float(np.min(np.abs(d0))), float(np.max(np.abs(d0))))
         z_real = float(np.dot(wt, funcs.Z(b, u, np.array(1e-9 * model.omega_T)).real))
         # Z(omega -> 0) >= 1 and close to Z(i pi T) at T << omega_T; otherwise Padé failed
@@ -497,6 +501,7 @@ def eliashberg_solve(
 __all__ = [
     "PadeFunctions",
     "pade_functions",
+    "delta_from_parts",
     "gap_edges",
     "gap_edge_at",
     "DIP_POINTS",

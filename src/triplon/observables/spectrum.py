@@ -317,10 +317,9 @@ def spectrum_point(
     point = pairing_point(n_c, mu, params, lam, V, JH, Jc, kappa, kappa_a, kappa_b, omega, T, **numerics)
     summary = point_summary(point, params)
     gaps, status = point_gaps(point, gap_model, summary)
-    res = spectrum_at(point, gaps, status, gamma, emax, points, params, weights, matrix_element, gap_model)
-    res.caveat_flags |= summary.caveat_flags
-    res.caveats = describe(res.caveat_flags)
-    return res
+    return spectrum_at(
+        point, gaps, status, gamma, emax, points, params, weights, matrix_element, gap_model, summary
+    )
 
 
 def point_summary(point, params=None):
@@ -403,6 +402,7 @@ def spectrum_at(
     weights=None,
     matrix_element=None,
     gap_model: str = "full",
+    summary=None,
 ) -> SpectrumResult:
     """The spectrum of a prepared point with given gaps (see :func:`spectrum_point`).
 
@@ -415,6 +415,9 @@ def spectrum_at(
         The gap solver's status, stored with the result.
     gamma, emax, points, params, weights, matrix_element, gap_model
         As in :func:`spectrum_point`.
+    summary : GapSummary, optional
+        :func:`point_summary` of ``point``: its caveats (T_c, Omega, d wave, van Hove) join
+        the spectrum's own.
     """
     fermi, omega = point.fermi, point.omega
     # term (II) resolves its (cancelling) singular structure with an energy step of Gamma/2
@@ -423,7 +426,7 @@ def spectrum_at(
     res = spectrum_from_gaps(data, gaps, point.T, gamma, emax, points, weights, matrix_element)
     res.gap_model = gap_model
     res.status = status
-    res.caveat_flags = spectrum_flags(res, omega)
+    res.caveat_flags = spectrum_flags(res, omega) | (summary.caveat_flags if summary is not None else 0)
     res.caveats = describe(res.caveat_flags)
     if res.caveat_flags & 512:
         dmin = min(float(np.min(res.dos_alpha)), float(np.min(res.dos_beta)))

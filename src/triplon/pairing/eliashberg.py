@@ -221,12 +221,6 @@ class _Kernels:
         ext = np.concatenate([signs * A[:, ::-1], A], axis=1)  # A_j, j = -N..N-1
         return np.fft.irfft(self._fft * np.fft.rfft(ext, L, axis=1), L, axis=1)[:, 3 * N - 1 : 4 * N - 1]
 
-    def odd(self, a):
-        return self.products(a, [-1.0])[0]
-
-    def even(self, a):
-        return self.products(a, [1.0])[0]
-
 
 FFT_MIN = 256
 """Frequency counts above which the kernel products use FFTs."""
@@ -439,7 +433,7 @@ def _linear_map(model: EliashbergModel, T: float, omega_max: float | None = None
     N = n_matsubara(T, omega_max)
     K = _kernels(model, T, N)
     piT = math.pi * T
-    ones = K.odd(np.ones(N)) + K.z_tail  # normal state: omega / R = sign(omega)
+    ones = K.products(np.ones(N), [-1.0])[0] + K.z_tail  # normal state: omega / R = sign(omega)
     g = {}
     for b in BANDS:
         c = PARTNER[b]

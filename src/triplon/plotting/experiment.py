@@ -221,7 +221,7 @@ def _spectrum_at(point: dict, numerics: dict, top: float | None = None):
     """
     from triplon.model.params import BANDS, BandParams
     from triplon.observables.fermi_line import fermi_line_eta2_range, gap_range
-    from triplon.observables.spectrum import point_gaps, spectrum_at
+    from triplon.observables.spectrum import point_gaps, point_summary, spectrum_at
     from triplon.pairing.point import pairing_point
     from triplon.studies.sweeps.grid import resolve_point
 
@@ -241,7 +241,8 @@ def _spectrum_at(point: dict, numerics: dict, top: float | None = None):
             **strength,
             **numerics.get("shell", {}),
         )
-        gaps, status = point_gaps(p)
+        summary = point_summary(p, params)
+        gaps, status = point_gaps(p, summary=summary)
     except ValueError as exc:
         raise RuntimeError(f"no converged gap at the point {point}: {exc}") from None
     n = numerics.get("quadrature_nodes", 24)
@@ -250,7 +251,7 @@ def _spectrum_at(point: dict, numerics: dict, top: float | None = None):
         raise RuntimeError(f"no Fermi-line gap at the point {point}: {status}")
     gamma = GAMMA_FRACTION * gmax
     window = 1.5 * max(gmax, top or 0.0)
-    return spectrum_at(p, gaps, status, gamma, window, 801, params), gamma
+    return spectrum_at(p, gaps, status, gamma, window, 801, params, summary=summary), gamma
 
 
 def _eliashberg_spectrum_at(r: dict, params, numerics: dict):
