@@ -69,7 +69,7 @@ def project(path: Path, sweeps: dict) -> Path:
 def grid(points: int) -> dict:
     """n_c x lam x kappa axes with about ``points`` points (n_c varies slowest)."""
     n_lam = 100 if points < 10**7 else 1000
-    n_kappa = max(1, min(100, points // (100 * n_lam)))
+    n_kappa = max(1, min(100, points // (50 * n_lam)))  # 1e5: 50 n_c x 100 lam x 20 kappa
     n_nc = max(1, points // (n_lam * n_kappa))
     return {
         "n_c": {"start": 0.2, "stop": 0.9, "num": n_nc},

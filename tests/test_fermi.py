@@ -147,3 +147,41 @@ def test_fermi_lines_any_topology(params, band, mu, n_lines):
     for x, y in lines:
         assert np.max(np.abs(xi(x, y, band, mu, params))) < 1e-12
         assert np.all(np.abs(x) <= np.pi) and np.all(np.abs(y) <= np.pi)
+
+
+def test_brentq_is_scipys_brentq_step_for_step():
+    """triplon.model.roots.brentq (no scipy.optimize import) returns SciPy's root bit for bit,
+    and fails where SciPy fails."""
+    import math
+
+    from scipy.optimize import brentq as scipy_brentq
+
+    from triplon.model.roots import RootNotConverged, brentq
+
+    cases = [
+        (lambda x: x**3 - 2 * x - 5, 2, 3),
+        (lambda x: math.cos(x) - x, 0, 1),
+        (lambda x: math.exp(x) - 3, 0, 2),
+        (lambda x: math.tanh(20 * (x - 0.3)), -1, 1),
+        (lambda x: x**9, -1, 2),
+        (lambda x: math.log(x) + 0.5, 0.1, 3),
+    ]
+    rng = np.random.default_rng(7)
+    for c in rng.normal(size=(60, 4)):
+        cases.append((lambda x, c=c: c[0] + c[1] * x + c[2] * x**2 + c[3] * x**3, -3.0, 3.0))
+    compared = 0
+    for f, a, b in cases:
+        if f(a) * f(b) > 0:
+            with pytest.raises(ValueError, match="different signs"):
+                brentq(f, a, b)
+            continue
+        for xtol, rtol in ((1e-15, 4 * np.finfo(float).eps), (1e-12, 1e-10), (1e-6, 1e-15)):
+            try:
+                want = scipy_brentq(f, a, b, xtol=xtol, rtol=rtol)
+            except RuntimeError:
+                with pytest.raises(RootNotConverged):
+                    brentq(f, a, b, xtol=xtol, rtol=rtol)
+                continue
+            assert brentq(f, a, b, xtol=xtol, rtol=rtol) == want
+            compared += 1
+    assert compared > 100

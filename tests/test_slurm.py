@@ -24,6 +24,8 @@ STATE = Path(os.environ.get("TRIPLON_SLURM_STATE", "/tmp/triplon-slurm"))
 SLURM_ARGS = [
     "--workflow-profile",
     "workflow/profiles/slurm",
+    "--set-threads",
+    "sweep_chunk=2",  # as a cluster user gives a chunk job several CPUs
     "--cores",
     "2",  # the test node has 2 CPUs: grouped jobs must fit on it
     "--slurm-status-command",

@@ -243,6 +243,76 @@ def test_results_identical_whatever_chunk_size_and_threads(swept, tmp_path):
         ).read_bytes()
 
 
+def test_chunk_band_work_once_per_group_and_useful_work_stats(tmp_path):
+    """Three processes on a chunk spanning two quadrature groups: each group's band work is
+    computed once (not once per task), the stats break the time down, and the chunk file is
+    byte-identical to the one-process file."""
+    spec = {**SPEC, "axes": {**SPEC["axes"], "lam": [0.2, 0.3, 0.4, 0.5]}, "chunk_size": 12}
+    plan = plan_sweep("t", spec, NUMERICS)
+    assert plan.group_size == 8 and plan.chunk_groups(0) == 2
+    logs = []
+    one = compute_all(plan, tmp_path / "p1")[0]
+    (tmp_path / "p3").mkdir()
+    three = run_chunk(
+        plan, 0, NUMERICS, tmp_path / "p3" / "c.nc", tmp_path / "p3" / "c.json", 3, logs.append, 0.5
+    )
+    for s in (one, three):
+        assert s["work_tasks"] == 2 and s["computed"] == 12
+        assert s["one_process_s"] >= s["band_work_cpu_s"] + s["solve_cpu_s"] > 0
+        assert s["speedup"] == pytest.approx(s["one_process_s"] / s["wall_s"])
+        assert s["efficiency"] == pytest.approx(s["speedup"] / s["threads"])
+    assert three["solve_tasks"] >= 2 and three["job_startup_s"] == 0.5 and "job_startup_s" not in one
+    assert any(m.startswith("chunk time: wall") and "useful-work efficiency" in m for m in logs)
+    name = plan.chunk_name(0)
+    assert (tmp_path / "p3" / "c.nc").read_bytes() == (tmp_path / "p1" / f"{name}.nc").read_bytes()
+
+
+def test_chunk_processes_run_one_blas_thread_each():
+    """BLAS threads x processes <= CPUs: the job's own process inside the pool's block and
+    every worker (forked or spawned) run one BLAS thread; the limit is lifted afterwards."""
+    from concurrent.futures import ProcessPoolExecutor
+    from multiprocessing import get_context
+
+    from threadpoolctl import threadpool_info
+
+    from triplon.studies.sweeps.execute import _start_method, _worker_init, one_blas_thread
+
+    def blas_threads():
+        return {i["num_threads"] for i in threadpool_info() if i["user_api"] == "blas"}
+
+    before = blas_threads()
+    with one_blas_thread():
+        assert blas_threads() == {1}
+        ctx = get_context(_start_method())
+        with ProcessPoolExecutor(2, mp_context=ctx, initializer=_worker_init) as pool:
+            workers = [pool.submit(_blas_threads_here).result() for _ in range(4)]
+    assert all(w == {1} for w in workers), workers
+    assert blas_threads() == before
+
+
+def _blas_threads_here():
+    from threadpoolctl import threadpool_info
+
+    return {i["num_threads"] for i in threadpool_info() if i["user_api"] == "blas"}
+
+
+def test_chunk_job_imports_stay_light():
+    """A chunk job's start-up: the rule script's modules and the solvers load neither
+    scipy.optimize (own Brent root finder) nor xarray (only the write needs it)."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\n"
+        "from triplon.studies.sweeps.plan import plan_sweep\n"
+        "from triplon.studies.sweeps.store import run_chunk\n"
+        "import triplon.studies.sweeps.execute, triplon.pairing.batch, triplon.pairing.point\n"
+        "print(sorted(m for m in ('scipy.optimize', 'xarray', 'pandas') if m in sys.modules))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[]"
+
+
 def test_growing_an_axis_reuses_stored_points(swept, tmp_path):
     import shutil
 

@@ -7,7 +7,7 @@ rule sweep_chunk:
         "results/logs/sweeps/{name}/chunk-{chunk}.log",
     conda:
         "../envs/triplon.yaml"
-    threads: 2  # worker processes; change with --set-threads sweep_chunk=N
+    threads: 1  # processes per chunk job; --set-threads sweep_chunk=N on a node of N CPUs
     resources:
         runtime=lambda wc, threads: chunk_job(wc, threads)["runtime"],
         mem_mb=lambda wc, threads: chunk_job(wc, threads)["mem_mb"],

@@ -1,8 +1,20 @@
 """Rule script: compute one chunk of sweep points (results/sweeps/<name>/chunks/<chunk>.{nc,json}).
 
 Points already in the sweep's point store are copied, the others computed by this
-process and ``threads - 1`` spawned workers (triplon.studies.sweeps.store.run_chunk).
+process and ``threads - 1`` workers (triplon.studies.sweeps.store.run_chunk).
 """
+
+
+def _process_age_s() -> float | None:
+    """Seconds since this process started (Linux /proc), None where unknown."""
+    import os
+
+    try:
+        ticks = int(open("/proc/self/stat").read().rsplit(")", 1)[1].split()[19])  # noqa: SIM115
+        uptime = float(open("/proc/uptime").read().split()[0])  # noqa: SIM115
+        return uptime - ticks / os.sysconf("SC_CLK_TCK")
+    except (OSError, ValueError, IndexError):
+        return None
 
 
 def main(sm):
@@ -29,6 +41,7 @@ def main(sm):
         sm.output.manifest,
         threads=sm.threads,
         log=lambda msg: print(msg, file=sys.stderr, flush=True),
+        job_startup_s=_process_age_s(),  # the job's start-up: Python, Snakemake's preamble, imports
     )
 
 

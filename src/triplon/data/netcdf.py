@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import hashlib
 import json
+from typing import TYPE_CHECKING
 
-import xarray as xr
+if TYPE_CHECKING:  # imported where a Dataset is read or written (~0.3 s per process)
+    import xarray as xr
 
 
 class CorruptFileError(RuntimeError):
@@ -20,6 +22,8 @@ def load_checked(path) -> xr.Dataset:
     CorruptFileError
         For a truncated or corrupt file, with its path and what to do.
     """
+    import xarray as xr
+
     try:
         return xr.load_dataset(path)
     except FileNotFoundError:
@@ -52,6 +56,8 @@ def read_provenance(path) -> dict:
 
     if not Path(path).is_file():
         raise FileNotFoundError(f"{path}: no such file")
+    import xarray as xr
+
     try:
         with xr.open_dataset(path) as ds:
             attrs = dict(ds.attrs)

@@ -11,9 +11,12 @@ from __future__ import annotations
 
 import hashlib
 import json
+from typing import TYPE_CHECKING
 
 import numpy as np
-import xarray as xr
+
+if TYPE_CHECKING:  # xarray is imported by the functions that build Datasets (~0.3 s)
+    import xarray as xr
 
 REFERENCE = (
     "H. Liu and G. Khaliullin, Triplon-mediated pairing and the superconducting gap "

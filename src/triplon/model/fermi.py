@@ -17,11 +17,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.optimize import brentq
 
 from triplon.model.bands import HIGH_SYMMETRY_POINTS, band_range, grad_xi, quadratic_coefficients, xi
 from triplon.model.contour import occupied_fraction
 from triplon.model.params import BANDS, BandParams, ParameterError
+from triplon.model.roots import brentq
 
 N_C_MIN, N_C_MAX = 0.0, 2.0
 """Open range of the achievable conduction-electron density per Ni."""

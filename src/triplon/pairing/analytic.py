@@ -11,7 +11,8 @@ import math
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.optimize import brentq
+
+from triplon.model.roots import brentq
 
 BCS_RATIO = 2 * math.pi * math.exp(-0.5772156649015329)
 """Weak-coupling BCS value of 2 Delta / T_c = 2 pi e^(-gamma_E) = 3.5278."""

@@ -30,9 +30,9 @@ import warnings
 from dataclasses import asdict, dataclass
 
 import numpy as np
-from scipy.optimize import brentq, root
 
 from triplon.model.params import BANDS
+from triplon.model.roots import brentq
 from triplon.pairing.analytic import (
     GapWarning,
     solve_eq17,
@@ -153,6 +153,8 @@ def solve_full(shells, V, kappa_a, kappa_b=None, T=0.0, guess=None, tol=1e-12, m
             return np.full(4, 1e10)
         y = _s_wave_map(shells, V, kappa2, T, x)
         return np.array([y[0] / x[0] - 1.0, y[1] / x[0] - z[1], y[2] / x[2] - 1.0, y[3] / x[2] - z[3]])
+
+    from scipy.optimize import root  # here: the batch solver's points rarely need it
 
     z0 = np.array([math.log(a0), qa0, math.log(b0), qb0])
     sol = root(resid, z0, method="hybr", options={"xtol": tol, "maxfev": int(maxfev)})

@@ -464,20 +464,14 @@ def _batch_solutions(work: dict, members: list[dict]) -> list:
     return [_batch_solutions(work, [r])[0] for r in members]
 
 
-def compute_chunk(points: list[dict], numerics: dict, log=None) -> list[dict]:
-    """Compute points (raw or resolved), solving those that share band work together.
+def group_points(points: list[dict]) -> tuple[list, dict]:
+    """Check points and group them by shared band work.
 
-    Each result has every key of :data:`SCALARS` plus ``status``. Deterministic
-    per point: its numbers do not depend on the other points of the chunk or on
-    their order (:mod:`triplon.pairing.batch`). A failure is confined to its point
-    (``status``, NaN values, ``converged`` = 0). Progress goes to ``log``.
+    Returns ``(results, groups)``: ``results[i]`` is the record of a point that
+    fails its checks (else None) and ``groups`` maps ``(band key, eliashberg)`` to
+    the ``(i, resolved point)`` of its members, in order.
     """
-    from triplon.pairing.batch_tc import moment_table
-    from triplon.pairing.bcs import resolution_floor
-    from triplon.pairing.shells import shell_arrays
-
-    n = len(points)
-    results: list = [None] * n
+    results: list = [None] * len(points)
     groups: dict = {}
     keys: dict = {}  # (band items, n_c, omega) -> band_key: one digest per band key, not per point
     for i, p in enumerate(points):
@@ -492,48 +486,97 @@ def compute_chunk(points: list[dict], numerics: dict, log=None) -> list[dict]:
             results[i] = _blank(exc.status)
         except Exception as exc:  # noqa: BLE001
             results[i] = _blank(_error_status(exc))
+    return results, groups
+
+
+def group_work(resolved: dict, numerics: dict, eliashberg: bool = False) -> dict:
+    """:func:`band_work` of one group of points; never raises (a failure is the work's ``status``)."""
+    try:
+        return band_work(resolved, numerics, shells=not eliashberg)
+    except PointError as exc:
+        return {"status": exc.status}
+    except Exception as exc:  # noqa: BLE001
+        return {"status": _error_status(exc)}
+
+
+def _batch_setup(work: dict) -> None:
+    """Add the batch solver's shell arrays and moment table to ``work`` (once; kept if it fails)."""
+    from triplon.pairing.batch_tc import moment_table
+    from triplon.pairing.bcs import resolution_floor
+    from triplon.pairing.shells import shell_arrays
+
+    if "shells" not in work or "status" in work or "arrs" in work:
+        return
+    try:  # the batch's own set-up; without it the points are solved one by one
+        sh = work["shells"]
+        arrs = {b: shell_arrays(sh[b]) for b in BANDS}
+        work["table"] = moment_table(arrs, resolution_floor(sh), sh["alpha"].omega)
+        work["arrs"] = arrs
+    except Exception:  # noqa: BLE001
+        work.pop("table", None)
+
+
+def solve_group(work: dict, members: list, numerics: dict, eliashberg: bool = False, progress=None) -> dict:
+    """Records of points sharing ``work`` (:func:`group_work`), as {position: record}.
+
+    ``members`` are ``(position, resolved point)``; BCS points are solved together
+    (:func:`triplon.pairing.batch.solve_batch`, one by one where the batch fails),
+    eliashberg points one at a time. ``progress(k)`` is called after k points.
+    """
+    out = {}
+    if "status" in work:
+        for i, r in members:
+            out[i] = _blank(work["status"], r, work if "fermi" in work else None)
+        return out
+    if eliashberg:
+        for j, (i, r) in enumerate(members, 1):
+            try:
+                out[i] = _eliashberg_record(r, work, numerics)
+            except Exception as exc:  # noqa: BLE001
+                out[i] = _blank(_error_status(exc), r, work)
+            if progress and j % 64 == 0:
+                progress(j)
+        return out
+    _batch_setup(work)
+    for s in range(0, len(members), BATCH_SIZE):
+        block = members[s : s + BATCH_SIZE]
+        sols = _batch_solutions(work, [r for _, r in block])
+        for (i, r), sol in zip(block, sols, strict=True):
+            try:
+                if sol is None:
+                    sol = _reference_solution(work, r)
+                out[i] = _finish(r, work, sol)
+            except Exception as exc:  # noqa: BLE001
+                out[i] = _blank(_error_status(exc), r, work)
+    return out
+
+
+def compute_chunk(points: list[dict], numerics: dict, log=None, works: dict | None = None) -> list[dict]:
+    """Compute points (raw or resolved), solving those that share band work together.
+
+    Each result has every key of :data:`SCALARS` plus ``status``. Deterministic
+    per point: its numbers do not depend on the other points of the chunk or on
+    their order (:mod:`triplon.pairing.batch`). A failure is confined to its point
+    (``status``, NaN values, ``converged`` = 0). Progress goes to ``log``.
+    ``works`` may hold band work already computed ({(band key, eliashberg): work}
+    from :func:`group_work`); it is used instead of recomputing it.
+    """
+    n = len(points)
+    results, groups = group_points(points)
     t0 = time.perf_counter()
     done = n - sum(len(m) for m in groups.values())
-    for (_, eliashberg), members in groups.items():
+
+    def progress(j):
+        if log and j < count:
+            log(f"[{done + j}/{n}] {time.perf_counter() - t0:.1f} s elapsed")
+
+    for (bk, eliashberg), members in groups.items():
         count = len(members)
-        first = members[0][1]
-        try:
-            work = band_work(first, numerics, shells=not eliashberg)
-        except PointError as exc:
-            work = {"status": exc.status}
-        except Exception as exc:  # noqa: BLE001
-            work = {"status": _error_status(exc)}
-        if eliashberg and "status" not in work:  # one point at a time (no batch solver)
-            for j, (i, r) in enumerate(members, 1):
-                try:
-                    results[i] = _eliashberg_record(r, work, numerics)
-                except Exception as exc:  # noqa: BLE001
-                    results[i] = _blank(_error_status(exc), r, work)
-                if log and j % 64 == 0 and j < count:
-                    log(f"[{done + j}/{n}] {time.perf_counter() - t0:.1f} s elapsed")
-            members = []
-        if "shells" in work and "status" not in work:
-            try:  # the batch's own set-up; without it the points are solved one by one
-                sh = work["shells"]
-                arrs = {b: shell_arrays(sh[b]) for b in BANDS}
-                work["table"] = moment_table(arrs, resolution_floor(sh), sh["alpha"].omega)
-                work["arrs"] = arrs
-            except Exception:  # noqa: BLE001
-                work.pop("table", None)
-        for s in range(0, len(members), BATCH_SIZE):
-            block = members[s : s + BATCH_SIZE]
-            if "status" in work:
-                for i, r in block:
-                    results[i] = _blank(work["status"], r, work if "fermi" in work else None)
-                continue
-            sols = _batch_solutions(work, [r for _, r in block])
-            for (i, r), sol in zip(block, sols, strict=True):
-                try:
-                    if sol is None:
-                        sol = _reference_solution(work, r)
-                    results[i] = _finish(r, work, sol)
-                except Exception as exc:  # noqa: BLE001
-                    results[i] = _blank(_error_status(exc), r, work)
+        work = (works or {}).get((bk, eliashberg))
+        if work is None:
+            work = group_work(members[0][1], numerics, eliashberg)
+        for i, rec in solve_group(work, members, numerics, eliashberg, progress).items():
+            results[i] = rec
         done += count
         if log:
             el = time.perf_counter() - t0
@@ -552,5 +595,8 @@ __all__ = [
     "STATUS_MAX",
     "compute_point",
     "BATCH_SIZE",
+    "group_points",
+    "group_work",
+    "solve_group",
     "compute_chunk",
 ]

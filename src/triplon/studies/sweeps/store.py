@@ -13,8 +13,7 @@ import numpy as np
 
 from triplon.data.netcdf import file_sha256
 from triplon.data.provenance import source_fingerprint, with_provenance
-from triplon.studies.sweeps.plan import GROUP_CPU_S, POINT_CPU_S, SweepPlan, point_keys, runs
-from triplon.studies.sweeps.points import compute_chunk
+from triplon.studies.sweeps.plan import SweepPlan, point_keys, runs
 from triplon.studies.sweeps.quantities import SCALARS, quantity_attrs, quantity_dtype
 
 MANIFEST_FORMAT = "triplon-sweep-chunk/1"
@@ -188,51 +187,6 @@ def _cpu_seconds() -> tuple[float, float]:
     return s.ru_utime + s.ru_stime, c.ru_utime + c.ru_stime
 
 
-def _compute_raw(raw_points: list[dict], numerics: dict) -> dict:
-    """Results of raw points through :func:`triplon.studies.sweeps.points.compute_chunk` (runs in a worker).
-
-    Returned as columns, {quantity: ndarray of its dtype, "status": list of str}: a
-    worker's answer pickles as a few arrays instead of one dict per point.
-    """
-    rows = compute_chunk(raw_points, numerics)
-    out = {v: np.array([r[v] for r in rows], dtype=quantity_dtype(v)) for v in SCALARS}
-    out["status"] = [str(r["status"]) for r in rows]
-    return out
-
-
-def _tasks(missing: list[tuple[str, int]], threads: int) -> list[list[int]]:
-    """Split missing points, given as (group key, position) in order, into tasks.
-
-    A task holds points of consecutive quadrature groups; a group is split only if it
-    is larger than the target size (about 8 tasks per process), since each piece pays
-    for its own quadrature.
-    """
-    if not missing:
-        return []
-    if threads == 1:
-        return [[pos for _, pos in missing]]
-    target = max(1, -(-len(missing) // (8 * threads)))
-    split_min = max(target, int(4 * GROUP_CPU_S / POINT_CPU_S))  # a piece pays a quadrature
-    tasks, current = [], []
-    for _, start, stop in runs([g for g, _ in missing]):
-        members = [pos for _, pos in missing[start:stop]]
-        if len(members) > split_min:
-            if current:
-                tasks.append(current)
-                current = []
-            n = -(-len(members) // target)
-            size = -(-len(members) // n)
-            tasks.extend(members[i : i + size] for i in range(0, len(members), size))
-            continue
-        current.extend(members)
-        if len(current) >= target:
-            tasks.append(current)
-            current = []
-    if current:
-        tasks.append(current)
-    return tasks
-
-
 def chunk_dataset(plan: SweepPlan, block: int, keys: list[str], columns: dict, numerics: dict, code: str):
     """One chunk's results as a Dataset over ``point`` (coordinate: point key; ``index``: flat index).
 
@@ -299,8 +253,24 @@ def write_chunk(plan, block, keys, groups, columns, numerics, code, out_nc, out_
     return manifest
 
 
-def run_chunk(plan: SweepPlan, block: int, numerics: dict, out_nc, out_manifest, threads: int = 1, log=None):
-    """Compute one chunk: reuse stored points, compute the rest in a process pool, write NetCDF then manifest.
+def _flat_groups(plan: SweepPlan, start: int, stop: int) -> list[tuple[int, int]]:
+    """The chunk's quadrature groups as (start, stop) positions in the chunk (planning order)."""
+    g = plan.group_size
+    edges = [start, *range((start // g + 1) * g, stop, g), stop]
+    return [(a - start, b - start) for a, b in zip(edges[:-1], edges[1:])]
+
+
+def run_chunk(
+    plan: SweepPlan,
+    block: int,
+    numerics: dict,
+    out_nc,
+    out_manifest,
+    threads: int = 1,
+    log=None,
+    job_startup_s: float | None = None,
+):
+    """Compute one chunk: reuse stored points, compute the rest, write NetCDF then manifest.
 
     Parameters
     ----------
@@ -311,21 +281,30 @@ def run_chunk(plan: SweepPlan, block: int, numerics: dict, out_nc, out_manifest,
     out_nc, out_manifest : path
         Output files; the manifest (with the NetCDF file's SHA-256) is written last.
     threads : int
-        Processes computing points: this one plus ``threads - 1`` spawned workers.
+        Processes computing points: this one plus ``threads - 1`` workers
+        (:func:`triplon.studies.sweeps.execute.compute_points`), one BLAS thread each.
     log : callable, optional
         Receives progress lines.
+    job_startup_s : float, optional
+        Seconds from the job's process start to this call (reported in the stats).
 
     Returns
     -------
     dict
-        ``points``, ``reused``, ``computed``, ``wall_s``, ``cpu_s`` (``cpu_parent_s`` of
-        this process plus ``cpu_workers_s`` of the workers), ``threads`` and
-        ``cpu_efficiency`` = CPU time / (wall time x threads) of this job.
+        The chunk stats: ``points``, ``reused``, ``computed``, ``threads``, ``wall_s``;
+        CPU seconds ``cpu_s`` = ``cpu_parent_s`` + ``cpu_workers_s`` and
+        ``cpu_efficiency`` = CPU / (wall x threads) (busy time); the phases
+        ``setup_s`` (points, store), ``keys_s`` (point keys, while the workers
+        compute), ``band_work_cpu_s``, ``solve_cpu_s`` (task CPU), ``wait_s``,
+        ``write_s``; ``one_process_s`` (their sum: what one process would
+        take), ``speedup`` = one_process_s / wall_s and ``efficiency`` = speedup /
+        threads (useful work).
     """
     import resource
-    from collections import deque
-    from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
-    from multiprocessing import get_context
+
+    from triplon.studies.sweeps.execute import compute_points
+    from triplon.studies.sweeps.grid import resolve_point
+    from triplon.studies.sweeps.plan import group_key
 
     log = log or (lambda msg: None)
     t0 = time.perf_counter()
@@ -334,85 +313,84 @@ def run_chunk(plan: SweepPlan, block: int, numerics: dict, out_nc, out_manifest,
     code = source_fingerprint()
     start, stop = plan.bounds(block)
     n = stop - start
-    # threads - 1 spawned workers plus this process pull tasks from one queue: the parent
-    # computes while the workers start, and only the parent writes NetCDF
-    pool = None
-    if threads > 1:
-        pool = ProcessPoolExecutor(max_workers=threads - 1, mp_context=get_context("spawn"))
-    try:
-        raw = plan.points(start, stop)
-        keys, groups = point_keys(raw, numerics, code)
-        store = PointStore(out_nc.parent, exclude_grid=plan.grid, log=log, sweep=plan.name, code=code)
-        # results go straight into columns (no dict per point is kept)
-        columns = {v: np.zeros(n, dtype=quantity_dtype(v)) for v in SCALARS}
-        columns["status"] = [None] * n
-        have = np.zeros(n, bool)
-        for g, s, e in runs(groups):
-            if g in store.groups:
-                found = store.lookup(g, keys[s:e])
-                for i in range(s, e):
-                    if keys[i] in found:
-                        row = found[keys[i]]
-                        for v, col in columns.items():
-                            col[i] = row[v]
-                        have[i] = True
-        reused = int(have.sum())
-        missing = [(groups[i], i) for i in range(n) if not have[i]]
-        tasks = _tasks(missing, threads)
-        log(
-            f"chunk {plan.chunk_name(block)} of sweep {plan.name}: {n} points, {reused} from the store, "
-            f"{len(missing)} to compute in {len(tasks)} tasks on {threads} processes"
-        )
-        pending, inflight, done = deque(range(len(tasks))), {}, 0
+    raw = plan.points(start, stop)
+    flat = _flat_groups(plan, start, stop)
+    store = PointStore(out_nc.parent, exclude_grid=plan.grid, log=log, sweep=plan.name, code=code)
+    keys: list = [None] * n
+    groups: list = [None] * n
 
-        def finish(k, res):
-            nonlocal done
-            idx = np.asarray(tasks[k], dtype=np.int64)
-            for v in SCALARS:
-                columns[v][idx] = res[v]
-            for i, st in zip(tasks[k], res["status"], strict=True):
-                columns["status"][i] = st
-            done += len(tasks[k])
-            log(f"[{done}/{len(missing)}] {time.perf_counter() - t0:.1f} s elapsed")
+    def key_range(s, e):
+        keys[s:e], groups[s:e] = point_keys(raw[s:e], numerics, code)
 
-        def refill():
-            while pool is not None and pending and len(inflight) < 2 * (threads - 1):
-                k = pending.popleft()
-                inflight[pool.submit(_compute_raw, [raw[i] for i in tasks[k]], numerics)] = k
+    found: dict[int, dict] = {}  # position -> stored row
+    for s, e in flat:
+        if store.groups and group_key(resolve_point(raw[s]), numerics, code) in store.groups:
+            key_range(s, e)
+            for g, gs, ge in runs(groups[s:e]):
+                if g in store.groups:
+                    rows = store.lookup(g, keys[s + gs : s + ge])
+                    found.update((i, rows[keys[i]]) for i in range(s + gs, s + ge) if keys[i] in rows)
+    todo = [[i for i in range(s, e) if i not in found] for s, e in flat]
+    missing = sum(len(t) for t in todo)
+    setup = time.perf_counter() - t0
+    log(
+        f"chunk {plan.chunk_name(block)} of sweep {plan.name}: {n} points in {len(flat)} quadrature "
+        f"groups, {len(found)} from the store, {missing} to compute on {threads} processes"
+    )
 
-        refill()
-        while pending or inflight:
-            if pending:
-                k = pending.popleft()
-                finish(k, _compute_raw([raw[i] for i in tasks[k]], numerics))
-            else:
-                wait(list(inflight), return_when=FIRST_COMPLETED)
-            for f in [f for f in inflight if f.done()]:
-                finish(inflight.pop(f), f.result())
-            refill()
-    finally:
-        if pool is not None:
-            pool.shutdown(cancel_futures=True)
+    def all_keys():  # the parent's serial work, done while the workers compute
+        for s, e in flat:
+            if keys[s] is None:
+                key_range(s, e)
+        if threads > 1:
+            import xarray  # noqa: F401 - for write_chunk, imported while the workers compute
+
+    columns, stats, _ = compute_points(raw, todo, numerics, threads, log, overlap=all_keys)
+    for i, row in found.items():
+        for v, col in columns.items():
+            col[i] = row[v]
+    t = time.perf_counter()
     write_chunk(plan, block, keys, groups, columns, numerics, code, out_nc, out_manifest)
+    write = time.perf_counter() - t
     wall = time.perf_counter() - t0
     cpu1 = _cpu_seconds()
     parent, workers = cpu1[0] - cpu0[0], cpu1[1] - cpu0[1]
-    cpu = parent + workers
-    stats = {
+    one = setup + stats["overlap_s"] + write + stats["band_work_cpu_s"] + stats["solve_cpu_s"]
+    out = {
         "points": n,
-        "reused": reused,
-        "computed": len(missing),
+        "reused": len(found),
+        "computed": missing,
+        "threads": threads,
         "wall_s": wall,
-        "cpu_s": cpu,
+        "cpu_s": parent + workers,
         "cpu_parent_s": parent,
         "cpu_workers_s": workers,
+        "cpu_efficiency": (parent + workers) / (wall * threads) if wall > 0 else math.nan,
+        "setup_s": setup,
+        "keys_s": stats["overlap_s"],
+        "pool_start_s": stats["pool_start_s"],
+        "band_work_cpu_s": stats["band_work_cpu_s"],
+        "solve_cpu_s": stats["solve_cpu_s"],
+        "wait_s": stats["wait_s"],
+        "write_s": write,
+        "work_tasks": stats["work_tasks"],
+        "solve_tasks": stats["solve_tasks"],
+        "one_process_s": one,
+        "speedup": one / wall if wall > 0 else math.nan,
+        "efficiency": one / (wall * threads) if wall > 0 else math.nan,
         "maxrss_parent_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
         "maxrss_worker_mb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024,
-        "threads": threads,
-        "cpu_efficiency": cpu / (wall * threads) if wall > 0 else math.nan,
     }
-    log("chunk stats " + json.dumps(stats, sort_keys=True))
-    return stats
+    if job_startup_s is not None:
+        out["job_startup_s"] = job_startup_s
+    log(
+        f"chunk time: wall {wall:.2f} s on {threads} processes, speed-up {out['speedup']:.2f} against one "
+        f"process (useful-work efficiency {out['efficiency']:.2f}); setup {setup:.2f} s, point keys "
+        f"{out['keys_s']:.2f} s, band work {out['band_work_cpu_s']:.2f} CPU-s in {out['work_tasks']} tasks, "
+        f"points {out['solve_cpu_s']:.2f} CPU-s in {out['solve_tasks']} tasks, write {write:.2f} s"
+    )
+    log("chunk stats " + json.dumps(out, sort_keys=True))
+    return out
 
 
 __all__ = [
