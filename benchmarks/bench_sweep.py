@@ -8,6 +8,8 @@ From the repository root, with the project installed (``pip install -e .``):
     .venv/bin/python benchmarks/bench_sweep.py --only e2e --e2e-points 1000000 \
         --e2e-chunk-size 100000 --no-baseline          # 1e6 in 10 chunk jobs, no 1-thread run (~4 min)
     .venv/bin/python benchmarks/bench_sweep.py --only gather --gather-points 10000000
+    .venv/bin/python benchmarks/bench_sweep.py --only e2e --e2e-points 100000 --e2e-chunk-size 2500 \
+        --threads 1 --before-src /tmp/old/src   # before/after: an older checkout's library, same run
 
 1. plan: ``snakemake -n sweeps`` of one sweep of P points (chunk_size 20000) against
    ``snakemake --version`` on the same machine, in the same run: wall time and peak
@@ -56,11 +58,12 @@ def timed(cmd, cwd=None, env=None) -> tuple[float, float, subprocess.CompletedPr
     return float(wall), int(kb) / 1024, r
 
 
-def project(path: Path, sweeps: dict) -> Path:
+def project(path: Path, sweeps: dict, root: Path = ROOT) -> Path:
+    """A project at ``path`` with the workflow and configuration of ``root`` and these sweeps."""
     path.mkdir(parents=True, exist_ok=True)
-    shutil.copy(ROOT / "Snakefile", path)
-    shutil.copytree(ROOT / "workflow", path / "workflow", ignore=shutil.ignore_patterns("__pycache__"))
-    config = yaml.safe_load((ROOT / "config.yaml").read_text())
+    shutil.copy(root / "Snakefile", path)
+    shutil.copytree(root / "workflow", path / "workflow", ignore=shutil.ignore_patterns("__pycache__"))
+    config = yaml.safe_load((root / "config.yaml").read_text())
     config["sweeps"] = sweeps
     (path / "config.yaml").write_text(yaml.safe_dump(config, sort_keys=False))
     return path
@@ -120,10 +123,12 @@ def bench_plan(tmp: Path, sizes, chunk_size: int) -> dict:
 # ------------------------------------------------------------------ 2. end to end
 
 
-def run_e2e(proj: Path, threads: int) -> dict:
+def run_e2e(proj: Path, threads: int, src: str | None = None) -> dict:
+    """``snakemake --cores max(2, threads)`` of the sweep; ``src``: the library from that source tree."""
     target = "results/sweeps/e2e/phase_diagram.nc"
     cmd = [SNAKEMAKE, target, "--cores", str(max(2, threads)), "--set-threads", f"sweep_chunk={threads}"]
-    wall, _, _ = timed(cmd, cwd=proj)
+    env = None if src is None else {**os.environ, "PYTHONPATH": str(Path(src).resolve())}
+    wall, _, _ = timed(cmd, cwd=proj, env=env)
     stats = []
     for log in sorted((proj / "results/logs/sweeps/e2e").glob("chunk-*.log")):
         for line in log.read_text().splitlines():
@@ -137,7 +142,39 @@ def run_e2e(proj: Path, threads: int) -> dict:
         "cpu_s": cpu,
         "cpu_efficiency": cpu / sum(s["wall_s"] * s["threads"] for s in stats),
         "chunks": stats,
+        "phases": {k: sum(s.get(k, 0.0) for s in stats) for k in PHASES},
     }
+
+
+PHASES = ("job_startup_s", "setup_s", "keys_s", "band_work_cpu_s", "solve_cpu_s", "wait_s", "write_s")
+"""Per-phase sums over the chunk logs (chunk stats keys; absent in older versions: 0)."""
+
+
+def bench_before_after(tmp: Path, points: int, chunk_size: int, threads: int, src: str) -> dict:
+    """The same sweep with the library from another source tree (before) and this one (after)."""
+    spec = {"axes": grid(points), "chunk_size": chunk_size}
+    n = math.prod(a["num"] for a in spec["axes"].values())
+    before = run_e2e(project(tmp / "before", {"e2e": spec}, Path(src).resolve().parent), threads, src)
+    after = run_e2e(project(tmp / "after", {"e2e": spec}), threads)
+    print(f"\n## Before / after: {n} points, chunk_size {chunk_size}, {threads} process(es) per chunk job\n")
+    print(f"before: workflow and library of {Path(src).resolve().parent}; after: this checkout; one run\n")
+    rows = []
+    for name, r in (("before", before), ("after", after)):
+        ph = r["phases"]
+        rows.append(
+            [
+                name,
+                f"{r['wall_s']:.1f}",
+                f"{r['chunk_wall_s']:.1f}",
+                f"{r['cpu_s']:.1f}",
+                f"{1e3 * r['cpu_s'] / n:.2f}",
+                *(f"{ph[k]:.1f}" for k in PHASES),
+            ]
+        )
+    head = ["", "snakemake wall s", "chunk jobs wall s", "chunk CPU s", "CPU ms/point"]
+    print(table(head + [k.removesuffix("_s") + " s" for k in PHASES], rows))
+    print(f"\nend-to-end ratio before / after: {before['wall_s'] / after['wall_s']:.2f}")
+    return {"points": n, "before": before, "after": after}
 
 
 def bench_e2e(tmp: Path, points: int, chunk_size: int, threads: int, baseline: bool = True) -> dict:
@@ -330,6 +367,9 @@ def main(argv=None) -> int:
     p.add_argument("--e2e-chunk-size", type=int, default=5000)
     p.add_argument("--threads", type=int, default=2)
     p.add_argument("--no-baseline", action="store_true", help="e2e: skip the 1-thread run")
+    p.add_argument(
+        "--before-src", help="e2e: also run with the library of this source tree (e.g. an old checkout's src)"
+    )
     p.add_argument("--gather-points", type=float, default=1e6)
     p.add_argument("--json", help="also write the results here")
     p.add_argument("--keep", action="store_true", help="keep the temporary projects")
@@ -340,7 +380,9 @@ def main(argv=None) -> int:
     try:
         if "plan" in parts:
             res["plan"] = bench_plan(tmp, [int(float(x)) for x in a.sizes.split(",")], a.chunk_size)
-        if "e2e" in parts:
+        if "e2e" in parts and a.before_src:
+            res["e2e"] = bench_before_after(tmp, int(a.e2e_points), a.e2e_chunk_size, a.threads, a.before_src)
+        elif "e2e" in parts:
             res["e2e"] = bench_e2e(tmp, int(a.e2e_points), a.e2e_chunk_size, a.threads, not a.no_baseline)
         if "gather" in parts:
             res["gather"] = bench_gather(tmp, int(a.gather_points), a.chunk_size)

@@ -11,6 +11,11 @@
 # $TRIPLON_SLURM_STATE/jobcomp.txt (jobcomp/filetxt), so tests can check that jobs went
 # through sbatch without slurmdbd. An existing /etc/slurm/slurm.conf that this script did
 # not write is never touched.
+#
+# `stop` leaves the machine as `start` found it: besides the daemons it started, it removes
+# what `start` wrote (each recorded in $STATE): /etc/slurm/slurm.conf (while it exists,
+# every Snakemake start with the SLURM executor plugin installed waits for the plugin's
+# probe of the cluster), the /etc/hosts line for this host, the munge key, and $STATE.
 set -euo pipefail
 
 STATE=${TRIPLON_SLURM_STATE:-/tmp/triplon-slurm}
@@ -31,13 +36,18 @@ install() {
 write_config() {
     local host cpus mem
     host=$(hostname -s)
-    getent hosts "$host" >/dev/null || echo "127.0.0.1 $host" >> /etc/hosts
+    if ! getent hosts "$host" >/dev/null; then
+        echo "127.0.0.1 $host $MARK" >> /etc/hosts
+        touch "$STATE/wrote-hosts"
+    fi
     cpus=$(slurmd -C | sed -n 's/.*CPUs=\([0-9]*\).*/\1/p' | head -1)
     mem=$(slurmd -C | sed -n 's/.*RealMemory=\([0-9]*\).*/\1/p' | head -1)
     mem=$((mem * 9 / 10))
     if [ -e "$CONF" ] && ! grep -qF "$MARK" "$CONF"; then
         die "$CONF exists and was not written by this script; refusing to touch a real cluster"
     fi
+    [ -e "$CONF" ] || touch "$STATE/wrote-conf"
+    [ -d /etc/slurm ] || touch "$STATE/made-etc-slurm"
     mkdir -p /etc/slurm "$STATE/ctld" "$STATE/spool"
     cat > "$CONF" <<CONF
 $MARK
@@ -76,7 +86,10 @@ start() {
     write_config
     # munge: use a running one, else start our own as the munge user
     if ! munge -n >/dev/null 2>&1; then
-        [ -s /etc/munge/munge.key ] || { mungekey --create --keyfile=/etc/munge/munge.key && chown munge: /etc/munge/munge.key; }
+        if [ ! -s /etc/munge/munge.key ]; then
+            mungekey --create --keyfile=/etc/munge/munge.key && chown munge: /etc/munge/munge.key
+            touch "$STATE/wrote-munge-key"
+        fi
         mkdir -p /run/munge && chown munge: /run/munge
         runuser -u munge -- /usr/sbin/munged --pid-file=/run/munge/munged.pid
         cp /run/munge/munged.pid "$STATE/munged.pid" 2>/dev/null || sleep 1
@@ -114,6 +127,19 @@ stop() {
     stop_one slurmd "$STATE/slurmd.pid"
     stop_one slurmctld "$STATE/slurmctld.pid"
     stop_one munged "$STATE/munged.pid"
+    if alive "$STATE/slurmctld.pid" || alive "$STATE/slurmd.pid"; then
+        return 0  # daemons this script did not start still use the files
+    fi
+    if [ -f "$STATE/wrote-conf" ] && grep -qF "$MARK" "$CONF" 2>/dev/null; then
+        rm -f "$CONF"
+        [ -f "$STATE/made-etc-slurm" ] && rmdir /etc/slurm 2>/dev/null || true
+    fi
+    if [ -f "$STATE/wrote-hosts" ]; then
+        sed -i "\|$MARK|d" /etc/hosts
+    fi
+    [ -f "$STATE/wrote-munge-key" ] && rm -f /etc/munge/munge.key
+    [ -d "$STATE" ] && [ "$STATE" != / ] && rm -rf "$STATE"
+    return 0
 }
 
 status() { [ "$(sinfo -h -N -o %T 2>/dev/null | head -1)" = "idle" ]; }
