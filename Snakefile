@@ -4,8 +4,23 @@ Default target: the paper's Figs. 2-4 and the full-BCS Figs. 5-6 under
 results/figures/. Run `snakemake --cores 2`.
 """
 
+import os
 import sys
 from pathlib import Path
+
+from snakemake.utils import min_version
+
+min_version("8.0")
+
+# the workflow runs with the library of its own checkout, wherever it is used from
+# (--directory, a module, a container) and whatever else is installed: src/ goes first on
+# this process's path and on every job's PYTHONPATH
+SRC = Path(workflow.basedir) / "src"
+if (SRC / "triplon").is_dir():
+    sys.path.insert(0, str(SRC))
+    os.environ["PYTHONPATH"] = os.pathsep.join(
+        [str(SRC), *filter(None, [os.environ.get("PYTHONPATH")])]
+    )
 
 from triplon.config import ConfigError, validate_config
 from triplon.data.provenance import source_fingerprint

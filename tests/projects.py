@@ -204,3 +204,26 @@ def result_files(project: Path, exclude=("logs",), under="results") -> dict:
         for p in sorted((project / under).rglob("*"))
         if p.is_file() and not set(p.relative_to(project).parts) & set(exclude)
     }
+
+
+TEST_CONFIG_HEAD = """\
+# A tiny configuration for CI and for trying the workflow from another directory:
+# config.yaml with coarse paper grids, a 12-point sweep and two small fits (the project the
+# test session runs, tests/projects.py: shared()). tests/test_workflow.py checks that it is
+# up to date and runs the workflow on a copy of this directory:
+#   snakemake -s /path/to/triplon/Snakefile --directory <copy of .test> --cores 2
+# Regenerate after editing config.yaml: .venv/bin/python tests/projects.py
+"""
+
+
+def test_config_text() -> str:
+    """The text of .test/config.yaml: config.yaml as the test session's shared project has it."""
+    import yaml
+
+    config = yaml.safe_load((ROOT / "config.yaml").read_text())
+    shared(config)
+    return TEST_CONFIG_HEAD + yaml.safe_dump(config, sort_keys=False, allow_unicode=True)
+
+
+if __name__ == "__main__":
+    (ROOT / ".test" / "config.yaml").write_text(test_config_text())

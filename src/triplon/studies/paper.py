@@ -262,7 +262,7 @@ def gap_structure_dataset(
     """Gap on both Fermi sheets against theta in [0, pi/2]: Eqs. 16 + 18 and the full solution.
 
     ``gap`` follows Fig. 4b (Eq. 16 with the Eq. 18 ratio), ``gap_full`` is
-    A_b + B_b eta^2 from Eq. 15 solved exactly; both are divided by their own
+    A_b + B_b eta^2 from Eq. 14 solved exactly at T = 0; both are divided by their own
     alpha gap at theta = 0.
     """
     numerics = numerics or {}
@@ -308,7 +308,7 @@ def gap_structure_dataset(
                 ("band", "theta"),
                 [g_full[b] / norm_full for b in BANDS],
                 "1",
-                "signed gap (A + B eta^2)/Delta_alpha(theta=0) from the full solution of Eq. 15",
+                "signed gap (A + B eta^2)/Delta_alpha(theta=0) from the full solution of Eq. 14 (T = 0)",
                 comment=S_PM,
             ),
             "eta2_F": var(("band", "theta"), [eta2[b] for b in BANDS], "1", "eta_k^2 on the Fermi line"),
