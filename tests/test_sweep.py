@@ -267,6 +267,25 @@ def test_chunk_band_work_once_per_group_and_useful_work_stats(tmp_path):
     assert (tmp_path / "p3" / "c.nc").read_bytes() == (tmp_path / "p1" / f"{name}.nc").read_bytes()
 
 
+def test_eliashberg_chunk_on_three_processes_equals_one(tmp_path):
+    """Eliashberg points go in small tasks (a few points each) to the workers; the chunk file
+    is byte-identical to the one-process file."""
+    spec = {
+        "axes": {"lam": [0.4, 0.6, 0.8], "kappa": [0.0, 0.75]},
+        "fixed": {"n_c": 0.45, "method": "eliashberg", "omega_T": 0.05},
+        "chunk_size": 6,
+    }
+    plan = plan_sweep("e", spec, NUMERICS)
+    out = {}
+    for t in (1, 3):
+        (tmp_path / str(t)).mkdir()
+        out[t] = run_chunk(plan, 0, NUMERICS, tmp_path / str(t) / "c.nc", tmp_path / str(t) / "c.json", t)
+    assert out[3]["work_tasks"] == 1 and out[3]["solve_tasks"] >= 2
+    assert (tmp_path / "1" / "c.nc").read_bytes() == (tmp_path / "3" / "c.nc").read_bytes()
+    with xr.open_dataset(tmp_path / "3" / "c.nc") as ds:
+        assert (ds["Tc_K"] > 0).all() and list(ds["status"].values) == ["ok"] * 6
+
+
 def test_chunk_processes_run_one_blas_thread_each():
     """BLAS threads x processes <= CPUs: the job's own process inside the pool's block and
     every worker (forked or spawned) run one BLAS thread; the limit is lifted afterwards."""

@@ -35,7 +35,9 @@ BLAS_ENV = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS", "BLIS_
 PIECES_PER_PROCESS = 8
 """Solve tasks per process (load balance against per-task cost)."""
 PIECE_MIN = 64
-"""Fewest points in a solve task (the batch solver vectorises over a task's points)."""
+"""Fewest BCS points in a solve task (the batch solver vectorises over a task's points)."""
+PIECE_MIN_ELIASHBERG = 4
+"""Fewest Eliashberg points in a solve task (each costs ~20-50 ms: small tasks balance the load)."""
 
 _WORKS: dict = {}
 """Band work already prepared in this process, by (numerics digest, band key, eliashberg)."""
@@ -106,11 +108,11 @@ def _solve_task(raw_points: list[dict], numerics: dict, token: str, key, work):
     return out, time.process_time() - c0
 
 
-def _pieces(positions: list[int], threads: int, total: int) -> list[list[int]]:
-    """A group's positions split into solve tasks of about total / (8 threads) points."""
+def _pieces(positions: list[int], threads: int, total: int, least: int = PIECE_MIN) -> list[list[int]]:
+    """A group's positions split into solve tasks of about total / (8 threads), at least ``least``, points."""
     if threads == 1:
         return [positions]
-    size = max(PIECE_MIN, -(-total // (PIECES_PER_PROCESS * threads)))
+    size = max(least, -(-total // (PIECES_PER_PROCESS * threads)))
     n = max(1, round(len(positions) / size))
     step = -(-len(positions) // n)
     return [positions[i : i + step] for i in range(0, len(positions), step)]
@@ -185,7 +187,8 @@ def compute_points(
             key, work, cpu = res
             stats["work_tasks"] += 1
             stats["band_work_cpu_s"] += cpu
-            for piece in _pieces(todo[task[1]], threads, total):
+            least = PIECE_MIN_ELIASHBERG if key is not None and key[1] else PIECE_MIN
+            for piece in _pieces(todo[task[1]], threads, total, least):
                 pending.append(("solve", task[1], piece, key, work))
             return
         out, cpu = res
@@ -242,4 +245,11 @@ def compute_points(
     return columns, stats, overlap_result
 
 
-__all__ = ["BLAS_ENV", "PIECES_PER_PROCESS", "PIECE_MIN", "one_blas_thread", "compute_points"]
+__all__ = [
+    "BLAS_ENV",
+    "PIECES_PER_PROCESS",
+    "PIECE_MIN",
+    "PIECE_MIN_ELIASHBERG",
+    "one_blas_thread",
+    "compute_points",
+]
