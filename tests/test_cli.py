@@ -52,7 +52,6 @@ def test_band_options_change_the_model():
         (["bands", "--n-c", "nan"], "not a finite number"),
         (["bands", "--mu", "inf"], "not a finite number"),
         (["bands", "--n-c", "0.4", "--foo"], "unrecognized arguments: --foo"),
-        (["bands"], "give --n-c"),
         (["bands", "--n-c", "0.4", "--mu", "-0.6"], "not allowed"),
         (["bands", "--n-c"], "expected one argument"),
         (["bands", "--n-c", "0.4", "--t1", "x"], "not a number"),
@@ -124,10 +123,10 @@ def test_gap_readable_summary():
         r.returncode == 0
         and "Eq. 17 exact" in r.stdout
         and "T_c (s+-)" in r.stdout
-        and "Full solution at T = 0.01 eV = 10 meV = 116 K" in r.stdout
+        and "full (Eq. 14) solution at T = 0.01 eV = 10 meV = 116 K" in r.stdout
     )
     # the full solution at T: A and B of both bands, |A| in meV and K, Delta/T
-    at_T = r.stdout.split("Full solution at T")[1]
+    at_T = r.stdout.split("full (Eq. 14) solution at T")[1]
     for band in ("alpha", "beta"):
         line = next(x for x in at_T.splitlines() if x.strip().startswith(band))
         assert "A = " in line and "B = " in line and "meV" in line and "Delta/T = " in line
@@ -151,7 +150,7 @@ def test_gap_readable_summary():
             ["gap", "--n-c", "0.45", "--lam", "0.5", "--omega", "0"],
             "argument --omega: omega in [1e-06, 5] eV",
         ),
-        (["gap", "--n-c", "0.45", "--lam", "0.5", "--T", "-1"], "argument --T: T in [0, 5] eV required"),
+        (["gap", "--n-c", "0.45", "--lam", "0.5", "--T", "-1"], "argument --T: T in [0, 1) eV required"),
         (["gap", "--n-c", "0.45", "--lam", "0.5", "--kappa", "1", "--kappa-a", "1"], "not both"),
         (["gap", "--n-c", "2.5", "--lam", "0.5"], "0 < n_c < 2"),
         (["gap", "--lam", "0.5", "--kappa-b", "0.5"], "--kappa-b needs --kappa-a"),
@@ -239,3 +238,160 @@ def test_gap_caveats_listed_in_text_and_json():
     text = run("gap", "--kappa-a", "3", "--kappa-b", "0").stdout
     for sentence in describe(d["caveat_flags"]):
         assert f"  - {sentence}" in text
+
+
+# ------------------------------------------------- a command line that forgives (issue 21)
+
+K_B = 8.617333262e-5  # eV/K (CODATA 2018), independent of the package's constant
+
+
+def one_error_line(args) -> str:
+    """The single stderr line of a bad command line (exit 2, nothing on stdout)."""
+    r = run(*args)
+    assert r.returncode == 2 and r.stdout == "", (r.returncode, r.stdout, r.stderr)
+    lines = r.stderr.splitlines()
+    assert len(lines) == 1 and lines[0].startswith("triplon: error: ") and "Traceback" not in r.stderr
+    return lines[0]
+
+
+@pytest.mark.parametrize(
+    "args, fragments",
+    [
+        (["gap", "--kapa", "0.5"], ["unrecognized arguments: --kapa 0.5", "did you mean --kappa?"]),
+        (["spectrum", "--gama", "0.002"], ["--gama 0.002", "did you mean --gamma?"]),
+        (["gap", "--omga=0.2"], ["--omga=0.2", "did you mean --omega?"]),
+        (["bands", "--n_c", "0.4"], ["--n_c 0.4", "did you mean --n-c?"]),
+        (["gap", "--jh", "0.5", "--Jc", "0.3"], ["--jh 0.5", "did you mean --JH?"]),  # case only
+        (["gap", "-T", "0.01"], ["-T 0.01", "did you mean --T?"]),
+        (["gap", "--kappa-c", "1"], ["did you mean --kappa-a or --kappa-b?"]),  # a tie: both
+        (
+            ["gap", "--kapa", "0.5", "--omga", "0.2"],
+            ["--kapa: did you mean --kappa?", "--omga: did you mean --omega?"],
+        ),
+        # an option of another subcommand is named as such, not "corrected" to a near option
+        (["bands", "--lam", "0.5"], ["--lam 0.5", "--lam is an option of triplon gap and spectrum"]),
+        # abbreviations: an ambiguous prefix lists the candidates, and a case slip is pointed out
+        (["gap", "--kap", "1"], ["ambiguous option: --kap could match --kappa, --kappa-a, --kappa-b"]),
+        (["gap", "--t", "0.01"], ["could match --t1, --t2, --t3", "did you mean --T?"]),
+    ],
+)
+def test_mistyped_option_gets_a_suggestion(args, fragments):
+    line = one_error_line(args)
+    for f in fragments:
+        assert f in line, line
+
+
+@pytest.mark.parametrize(
+    "args, fragments",
+    [
+        (["gapp"], ["argument COMMAND: invalid choice: 'gapp'", "did you mean 'gap'?"]),
+        (["spectra", "--T", "0"], ["invalid choice: 'spectra'", "did you mean 'spectrum'?"]),
+        (["provenence", "f.nc"], ["did you mean 'provenance'?"]),
+        (["gap", "--method", "eliashbreg"], ["--method: invalid choice", "did you mean 'eliashberg'?"]),
+    ],
+)
+def test_mistyped_subcommand_or_choice_gets_a_suggestion(args, fragments):
+    line = one_error_line(args)
+    for f in fragments:
+        assert f in line, line
+
+
+def test_no_suggestion_when_nothing_is_close():
+    assert one_error_line(["gap", "--foo", "1"]) == "triplon: error: unrecognized arguments: --foo 1"
+    assert "did you mean" not in one_error_line(["nonsense"])
+
+
+def test_suggestion_from_the_console_script():
+    r = console_script("gap", "--kapa", "0.5")
+    assert r.returncode == 2 and r.stdout == ""
+    assert r.stderr == "triplon: error: unrecognized arguments: --kapa 0.5 (did you mean --kappa?)\n"
+
+
+def test_unique_prefix_of_a_long_option_is_accepted():
+    full = run("bands", "--eps-beta", "0.2", "--json")
+    short = run("bands", "--eps-b", "0.2", "--json")
+    assert full.returncode == short.returncode == 0 and short.stdout == full.stdout
+
+
+def test_bands_without_options_is_the_papers_point():
+    default = run("bands", "--json")
+    explicit = run("bands", "--n-c", "0.45", "--json")
+    assert default.returncode == 0 and default.stderr == ""
+    assert json.loads(default.stdout) == json.loads(explicit.stdout)
+    assert json.loads(default.stdout)["n_c"] == pytest.approx(0.45, abs=1e-12)  # the paper's n_c
+    assert run("bands").stdout == run("bands", "--n-c", "0.45").stdout
+    # the filling of bands is that of gap (one code path): the same mu at the default point
+    assert json.loads(default.stdout)["mu"] == pytest.approx(json.loads(run("gap", "--json").stdout)["mu"])
+    assert json.loads(run("bands", "--mu", "-0.65", "--json").stdout)["mu"] == -0.65
+    assert "default 0.45 unless --mu is given" in " ".join(run("bands", "--help").stdout.split())
+
+
+@pytest.mark.parametrize("command", ["gap", "spectrum"])
+@pytest.mark.parametrize(
+    "value, ev", [("40", "0.003447"), ("4.2", "0.0003619"), ("1", "8.617e-05"), ("300", "0.02585")]
+)
+def test_temperature_in_kelvin_gets_the_conversion(command, value, ev):
+    assert f"{float(value) * K_B:.4g}" == ev  # the expected eV value is k_B times the kelvin
+    line = one_error_line([command, "--T", value])
+    assert line.startswith("triplon: error: argument --T: T is k_B T in eV")
+    assert f"{value} K is --T {ev}" in line and "kelvin" in line, line
+
+
+def test_kelvin_hint_threshold():
+    # with --method eliashberg too: the hint is given while reading --T
+    assert "0.003447" in one_error_line(["gap", "--method", "eliashberg", "--T", "40"])
+    # below 1 eV the value is taken as eV; far above, no kelvin reading fits: the plain range
+    assert run("gap", "--T", "0.5", "--json").returncode == 0
+    for value in ("20000", "-1"):
+        line = one_error_line(["gap", "--T", value])
+        assert "T in [0, 1) eV required" in line and "kelvin" not in line, line
+    helptext = " ".join(run("spectrum", "--help").stdout.split())
+    assert "0 <= T < 1 eV (a larger value is taken for kelvin" in helptext
+
+
+def test_unresolved_point_prints_no_channel_and_no_zero_tc_d():
+    # lambda = 0.01: Delta ~ 2 Omega exp(-100), far below any resolution
+    j = json.loads(run("gap", "--lam", "0.01", "--json").stdout)
+    assert j["converged"] is False
+    assert j["leading_channel"] is None and j["Tc_d"] is None and j["Tc"] is None
+    assert j["lambda_d_at_Tc"] is None
+    text = run("gap", "--lam", "0.01").stdout
+    d_line = next(x for x in text.splitlines() if x.startswith("d-wave:"))
+    assert d_line == "d-wave: lambda_d(T_c) = —, T_c,d = not resolved;  leading channel: not resolved"
+    assert "T_c (s+-) = not resolved" in text
+    assert "T_c,d = 0" not in text and "leading channel: s+-" not in text and "nan" not in text
+    assert "alpha: A = — eV  B = — eV" in text  # null in JSON is "—" in the text
+
+
+def test_resolved_s_wave_with_no_d_wave_channel():
+    # kappa = 0: the d-wave coupling V (kappa_a + kappa_b) vanishes, so there is no T_c,d,
+    # while the s+- gap is resolved and leads
+    j = json.loads(run("gap", "--kappa", "0", "--json").stdout)
+    assert j["converged"] is True and j["Tc"] > 0
+    assert j["Tc_d"] is None and j["leading_channel"] == "s+-"
+    text = run("gap", "--kappa", "0").stdout
+    assert "T_c,d = not resolved;  leading channel: s+-" in text and "T_c,d = 0" not in text
+    # the paper's point: both channels resolved, s+- leads
+    d = json.loads(run("gap", "--json").stdout)
+    assert 0 < d["Tc_d"] < d["Tc"] and d["leading_channel"] == "s+-"
+
+
+def test_full_solution_is_called_full_eq14():
+    texts = {
+        "triplon --help": run("--help").stdout,
+        "gap --help": run("gap", "--help").stdout,
+        "spectrum --help": run("spectrum", "--help").stdout,
+        "gap": run("gap", "--T", "0.01").stdout,
+        "spectrum": run("spectrum", "--points", "51").stdout,
+    }
+    for name, text in texts.items():
+        flat = " ".join(text.split())
+        assert "full (Eq. 14)" in flat, name
+        for old in ("full solution", "full bcs", "full eq. 14"):
+            assert old not in flat.lower(), (name, old)
+    assert (
+        "full (Eq. 14) solution Delta_b(k) = A_b + B_b eta_k^2 at T = 0 (its s-wave form, Eq. 15):"
+        in (texts["gap"])
+    )
+    assert "full (Eq. 14) solution at T = 0.01 eV" in texts["gap"]
+    assert "gap model: full (Eq. 14)" in texts["spectrum"]

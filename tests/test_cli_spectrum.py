@@ -93,7 +93,7 @@ def test_options_change_the_result(default_json):
         (["--gamma", "0"], "--gamma: gamma in [1e-06, 1] eV required, got 0"),
         (["--gamma=-1e-3"], "--gamma: gamma in [1e-06, 1] eV required"),
         (["--gamma", "2"], "--gamma: gamma in [1e-06, 1] eV required, got 2"),
-        (["--T=-0.01"], "--T: T in [0, 5] eV required"),
+        (["--T=-0.01"], "--T: T in [0, 1) eV required"),
         (["--points", "2"], "--points: an integer in [3, 100001] required, got 2"),
         (["--points", "abc"], "--points: not an integer: 'abc'"),
         (["--emax=-1"], "--emax: emax in (0, 10] eV required"),

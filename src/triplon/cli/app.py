@@ -7,7 +7,10 @@ Exit status and messages:
   and the reason (``status``).
 * 2 -- bad input (unknown option, not a number, a value outside its physical
   range, a file that is not a triplon NetCDF file): exactly one line
-  ``triplon: error: ...`` on stderr naming the option and the allowed range.
+  ``triplon: error: ...`` on stderr naming the option and the allowed range. A
+  mistyped option, subcommand or choice gets the nearest one ("did you mean
+  --kappa?"); a temperature ``--T`` >= 1 eV is taken for kelvin and refused with its
+  value in eV.
 * 1 -- an internal failure: exactly one line ``triplon: internal error: ...``.
 
 Nothing else is written to stderr (numerical warnings are captured; their
@@ -40,6 +43,8 @@ from triplon.cli.options import (
     _Parser,
     _range_help,
     _ranged,
+    _temperature,
+    _temperature_help,
 )
 from triplon.model.params import ParameterError
 from triplon.studies.sweeps.grid import PAPER_POINT
@@ -55,22 +60,23 @@ def build_parser() -> argparse.ArgumentParser:
 
     parser.add_argument("--version", action="version", version=f"triplon {__version__}")
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser, metavar="COMMAND")
+    parser.commands = sub.choices  # for "did you mean" of the subcommand's options
 
     b = sub.add_parser(
         "bands",
         help="fillings, N and Ñ of both bands at one n_c or mu",
         description="Fillings, Fermi-level N and Ñ of both bands at one filling n_c or chemical "
-        "potential mu.",
+        "potential mu. Default: the paper's point n_c = 0.45 with the Fig. 2 bands.",
         formatter_class=_Formatter,
     )
-    _add_filling_options(b, None)
+    _add_filling_options(b)
     _add_band_options(b)
     b.add_argument("--json", action="store_true", help="print one JSON object")
     b.set_defaults(func=cmd_bands)
 
     g = sub.add_parser(
         "gap",
-        help="analytic (Eqs. 16-18) and full BCS gaps, T_c, d-wave channel, caveats",
+        help="analytic (Eqs. 16-18) and full (Eq. 14) gaps, T_c, d-wave channel, caveats",
         description="Analytic (Eqs. 16-18) and full (Eq. 14) gaps, T_c, the d-wave channel and the "
         "caveats of one point. Defaults: the paper's point n_c = 0.45, lambda = 0.5, kappa = 0.75, "
         "Omega = 0.3 eV (Fig. 4b).",
@@ -79,11 +85,12 @@ def build_parser() -> argparse.ArgumentParser:
     _add_pairing_options(g)
     g.add_argument(
         "--T",
-        type=_ranged("T"),
+        type=_temperature,
         default=PAPER_POINT["T"],
         metavar="T",
-        help=f"temperature k_B T of an extra full solve (eliashberg: of the solution, 0 = T_c/5), "
-        f"{_range_help('T')}",
+        help=_temperature_help(
+            "temperature of an extra full (Eq. 14) solve (eliashberg: of the solution, 0 = T_c/5)"
+        ),
     )
     _add_method_options(g)
     _add_band_options(g)
@@ -118,10 +125,10 @@ def _add_spectrum_parser(sub) -> None:
     t = s.add_argument_group("spectrum")
     t.add_argument(
         "--T",
-        type=_ranged("T"),
+        type=_temperature,
         default=PAPER_POINT["T"],
         metavar="T",
-        help=f"temperature k_B T: gaps at T and thermal dI/dV (eliashberg: 0 = T_c/5), {_range_help('T')}",
+        help=_temperature_help("temperature: gaps at T and thermal dI/dV (eliashberg: 0 = T_c/5)"),
     )
     t.add_argument(
         "--gamma",
@@ -154,7 +161,7 @@ def _add_spectrum_parser(sub) -> None:
         "--gap-model",
         choices=("full", "eq16"),
         default="full",
-        help="gaps from the full Eq. 14 solution or from Eq. 16 with exact Eq. 17 magnitudes",
+        help="gaps of the full (Eq. 14) solution or of Eq. 16 with exact Eq. 17 magnitudes",
     )
     _add_method_options(s)
     _add_band_options(s)

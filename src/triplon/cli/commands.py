@@ -11,9 +11,9 @@ from triplon.cli.options import (
     _band_params,
     _dumps,
     _energy,
+    _filling,
     _json_value,
     _kelvin,
-    _require_filling,
 )
 from triplon.model.params import BANDS
 from triplon.studies.sweeps.grid import PAPER_POINT, in_range, range_text
@@ -24,8 +24,7 @@ from triplon.studies.sweeps.grid import PAPER_POINT, in_range, range_text
 def cmd_bands(args) -> str:
     from triplon.model.dos import fermi_level
 
-    _require_filling(args)
-    fl = fermi_level(mu=args.mu, n_c=args.n_c, params=_band_params(args))
+    fl = fermi_level(**_filling(args), params=_band_params(args))
     if args.json:
         return _dumps(fl.as_flat_dict())
     lines = [
@@ -109,12 +108,57 @@ def cmd_gap(args) -> str:
     caveats = describe(bits)
     if args.json:
         d = s.as_dict()  # its "caveats" (a sentence string) is replaced by the full list
-        d.update(mu=fermi.mu, n_c=fermi.n_c, caveat_flags=bits, caveats=caveats)
+        d.update(mu=fermi.mu, n_c=fermi.n_c, caveat_flags=bits, caveats=caveats, **_channels(s))
         return _dumps(d)
     return "\n".join(_gap_text(s, fermi, bits, caveats))
 
 
-def _gap_text(s, fermi, bits: int, caveats: list[str]) -> list[str]:
+def _resolved(e: float) -> bool:
+    """A temperature or gap that is a result: finite and > 0 (0 and NaN mark 'below resolution')."""
+    return e is not None and math.isfinite(e) and e > 0
+
+
+def _channels(s) -> dict:
+    """``Tc``, ``Tc_d`` and ``leading_channel`` of a gap summary, None where not resolved.
+
+    The d-wave T_c is 0 and the s+- T_c NaN below the solver's resolution floor; the leading
+    channel compares the two and is None when neither is resolved.
+    """
+    tc = s.Tc if _resolved(s.Tc) else None
+    tc_d = s.Tc_d if _resolved(s.Tc_d) else None
+    return {"Tc": tc, "Tc_d": tc_d, "leading_channel": s.leading_channel if tc or tc_d else None}
+
+
+def _channel_text(s) -> str:
+    """The d-wave line of ``triplon gap``: '—' and 'not resolved' where there is no result."""
+    c = _channels(s)
+    lam_d = f"{s.lambda_d_at_Tc:.4f}" if math.isfinite(s.lambda_d_at_Tc) else "—"
+    return (
+        f"d-wave: lambda_d(T_c) = {lam_d}, T_c,d = {_energy(c['Tc_d'])};  "
+        f"leading channel: {c['leading_channel'] or 'not resolved'}"
+    )
+
+
+class _Num(float):
+    """A number of the text output: shown as '—' when not finite (``null`` in JSON)."""
+
+    def __format__(self, spec: str) -> str:
+        return super().__format__(spec) if math.isfinite(self) else "—"
+
+
+class _Shown:
+    """Attribute view of a result whose float fields format as :class:`_Num`."""
+
+    def __init__(self, result):
+        self._result = result
+
+    def __getattr__(self, name):
+        value = getattr(self._result, name)
+        return _Num(value) if isinstance(value, float) else value
+
+
+def _gap_text(summary, fermi, bits: int, caveats: list[str]) -> list[str]:
+    s = _Shown(summary)
     lines = [
         f"n_c = {fermi.n_c:.6f} per Ni   mu = {fermi.mu:+.6f} eV",
         f"V = {s.V:.6f} eV   lambda = {s.lam:.6f}   kappa_a = {s.kappa_a:g}   kappa_b = {s.kappa_b:g}   "
@@ -122,10 +166,10 @@ def _gap_text(s, fermi, bits: int, caveats: list[str]) -> list[str]:
         "",
         "Gap ratio Delta_alpha/Delta_beta on the diagonal (theta = pi/4):",
         f"  Eq. 17 exact {s.ratio_eq17:.6f}   Eq. 18 {s.ratio_eq18:.6f}   sqrt(N_b/N_a) {s.ratio_sqrt:.6f}   "
-        f"full solution {s.gap_ratio:.6f}",
+        f"full (Eq. 14) {s.gap_ratio:.6f}",
         f"  validity lambda ln(Delta_a/Delta_b) = {s.validity_eq18:.4f} (Eq. 18 needs < 2)",
         "",
-        "Full solution Delta_b(k) = A_b + B_b eta_k^2 at T = 0:",
+        "full (Eq. 14) solution Delta_b(k) = A_b + B_b eta_k^2 at T = 0 (its s-wave form, Eq. 15):",
         f"  alpha: A = {s.A_alpha:+.6e} eV  B = {s.B_alpha:+.6e} eV   max/min on FS {s.anisotropy_alpha:.4f} "
         f"(Eq. 16: {s.anisotropy_eq16_alpha:.4f})",
         f"  beta : A = {s.A_beta:+.6e} eV  B = {s.B_beta:+.6e} eV   max/min on FS {s.anisotropy_beta:.4f} "
@@ -135,13 +179,12 @@ def _gap_text(s, fermi, bits: int, caveats: list[str]) -> list[str]:
         f"  B/A: alpha {s.B_over_A_alpha:.6f} (Eq. 16: {s.B_over_A_eq16_alpha:.6f})   "
         f"beta {s.B_over_A_beta:.6f} (Eq. 16: {s.B_over_A_eq16_beta:.6f})",
         f"  Eq. 17 diagonal gaps: alpha {s.gap_eq17_alpha:.6e} eV  beta {s.gap_eq17_beta:.6e} eV",
-        f"  sqrt(Delta_a Delta_b): full {s.gap_geometric:.6e} eV   "
+        f"  sqrt(Delta_a Delta_b): full (Eq. 14) {s.gap_geometric:.6e} eV   "
         f"Eq. 17 {math.sqrt(abs(s.gap_eq17_alpha * s.gap_eq17_beta)):.6e} eV   "
         f"2 Omega exp(-1/lambda) {s.gap_2omega_exp:.6e} eV",
         "",
         f"T_c (s+-) = {_energy(s.Tc)}",
-        f"d-wave: lambda_d(T_c) = {s.lambda_d_at_Tc:.4f}, T_c,d = {_energy(s.Tc_d)};  "
-        f"leading channel: {s.leading_channel}",
+        _channel_text(summary),
     ]
     for band, r in s.ratio_2gap_Tc.items():
         lines.append(
@@ -150,10 +193,10 @@ def _gap_text(s, fermi, bits: int, caveats: list[str]) -> list[str]:
         )
     if s.solution_T:
         st = s.solution_T
-        lines.append(f"Full solution at T = {_energy(s.T)} ({st['status']}):")
+        lines.append(f"full (Eq. 14) solution at T = {_energy(s.T)} ({st['status']}):")
         for b in BANDS:
-            A, B = st[f"A_{b}"], st[f"B_{b}"]
-            ratio = abs(A) / s.T if s.T > 0 and math.isfinite(A) else math.nan
+            A, B = _Num(st[f"A_{b}"]), _Num(st[f"B_{b}"])
+            ratio = _Num(abs(A) / s.T if s.T > 0 and math.isfinite(A) else math.nan)
             lines.append(
                 f"  {b:<5}: A = {A:+.6e} eV  B = {B:+.6e} eV   |A| = {_energy(abs(A))}   "
                 f"Delta/T = {ratio:.4f}"
@@ -190,19 +233,22 @@ def _point(args) -> tuple[dict, object]:
     """The validated point of ``gap`` and ``spectrum``: keyword arguments and the Fermi level."""
     from triplon.model.dos import fermi_level
 
-    n_c = args.n_c if args.n_c is not None or args.mu is not None else PAPER_POINT["n_c"]
-    pairing, kappas = _pairing(args), _kappas(args)
+    filling, pairing, kappas = _filling(args), _pairing(args), _kappas(args)
     params = _band_params(args)
-    fermi = fermi_level(mu=args.mu, n_c=None if args.mu is not None else n_c, params=params)
+    fermi = fermi_level(**filling, params=params)
     if min(fermi.dos.values()) <= 0.0:
         raise UsageError(
             f"a band has no Fermi surface at mu = {fermi.mu:.6g} eV (n_c = {fermi.n_c:.6g}): "
             "interband pairing needs both; change --n-c/--mu or the band options"
         )
     _check_coupling(pairing, fermi)
-    point = {"n_c": None if args.mu is not None else n_c, "mu": args.mu, "params": params}
+    point = {**filling, "params": params}
     point.update({k: v for k, v in {**pairing, **kappas}.items() if v is not None})
     return point, fermi
+
+
+GAP_MODELS = {"full": "full (Eq. 14)", "eq16": "Eq. 16 with Eq. 17 gaps"}
+"""Text names of ``--gap-model`` (its JSON value stays the option's word)."""
 
 
 def cmd_spectrum(args) -> str:
@@ -239,7 +285,7 @@ def cmd_spectrum(args) -> str:
     p = r.parameters
     lines = [
         f"n_c = {p['n_c']:.6f}  mu = {p['mu']:+.6f} eV  lambda = {p['lam']:.4f}  kappa_a = {p['kappa_a']:g}  "
-        f"kappa_b = {p['kappa_b']:g}  Omega = {p['omega']:g} eV  gap model: {r.gap_model}",
+        f"kappa_b = {p['kappa_b']:g}  Omega = {p['omega']:g} eV  gap model: {GAP_MODELS[r.gap_model]}",
         f"T = {r.T:g} eV ({_kelvin(r.T):.1f} K)  Gamma = {r.gamma * meV:g} meV  "
         f"weights = {r.weights[0]:g}, {r.weights[1]:g}  matrix element: {r.matrix_element or 'none'}",
         f"gap solution: {r.status}",

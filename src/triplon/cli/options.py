@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import argparse
+import difflib
 import json
 import math
+import re
 
 from triplon.model.params import BandParams
 from triplon.observables.tunneling import GAMMA_MIN
@@ -22,13 +24,149 @@ EXTRA_RANGES = {
 }
 
 
+SUGGEST_CUTOFF = 0.7
+"""Least :class:`difflib.SequenceMatcher` ratio (case ignored) of a "did you mean" suggestion."""
+
+KELVIN_HINT_EV = 1.0
+"""``--T`` at or above this many eV (11605 K) is refused as a value meant in kelvin.
+
+k_B T of the model is of order 1e-3 to 1e-1 eV (T_c ~ 2 Omega exp(-1/lambda), Omega ~ J_c);
+the 1 to 50 K of an experiment typed as eV would lie above every pairing scale of the model.
+"""
+
+
 class UsageError(Exception):
     """Bad command-line input; reported on one line with exit status 2."""
 
 
 class _Parser(argparse.ArgumentParser):
+    """One-line errors (exit status 2) that suggest the nearest option, command or choice.
+
+    Unique prefixes of long options are accepted (argparse's ``allow_abbrev``: ``--gam`` is
+    ``--gamma``); an ambiguous prefix is an error listing the candidates. ``commands`` maps
+    each subcommand to its parser (set by :func:`triplon.cli.app.build_parser`), so that an
+    unknown option is matched against the options of the subcommand it was given to.
+    """
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.commands: dict[str, argparse.ArgumentParser] = {}
+
     def error(self, message):  # one line, exit 2
-        raise UsageError(message)
+        raise UsageError(message + _case_hint(message, _option_strings(self)))
+
+    def parse_args(self, args=None, namespace=None):
+        ns, extras = self.parse_known_args(args, namespace)
+        if extras:
+            parser = self.commands.get(getattr(ns, "command", None), self)
+            self.error(_unrecognized(extras, parser, self.commands))
+        return ns
+
+    def _check_value(self, action, value):
+        # argparse's check of ``choices``, the subcommand's name included: add the nearest choice
+        try:
+            super()._check_value(action, value)
+        except argparse.ArgumentError as exc:
+            close = _closest(str(value), [str(c) for c in action.choices])
+            if not close:
+                raise
+            raise argparse.ArgumentError(
+                action, f"{exc.message}; did you mean {_either([repr(c) for c in close])}?"
+            ) from None
+
+
+# ------------------------------------------------------- did you mean
+
+
+def _option_strings(parser: argparse.ArgumentParser) -> list[str]:
+    return [s for action in parser._actions for s in action.option_strings]
+
+
+def _either(words: list[str]) -> str:
+    """'a', 'a or b', 'a, b or c'."""
+    return words[0] if len(words) == 1 else f"{', '.join(words[:-1])} or {words[-1]}"
+
+
+def _closest(word: str, candidates: list[str]) -> list[str]:
+    """The candidates nearest to ``word`` by :func:`difflib.get_close_matches`, case ignored.
+
+    Parameters
+    ----------
+    word : str
+        What was typed (``--kapa``, ``gapp``).
+    candidates : list of str
+        Option strings, subcommands or choices.
+
+    Returns
+    -------
+    list of str
+        The best match and any tied with it, in the order of ``candidates`` (``--kappa-c``:
+        ``--kappa-a``, ``--kappa-b``); empty when none reaches :data:`SUGGEST_CUTOFF`.
+    """
+    folded = word.lower()
+    close = difflib.get_close_matches(folded, [c.lower() for c in candidates], n=5, cutoff=SUGGEST_CUTOFF)
+    if not close:
+        return []
+
+    def ratio(c: str) -> float:
+        return difflib.SequenceMatcher(None, folded, c).ratio()
+
+    best = ratio(close[0])
+    return [c for c in candidates if c.lower() in close and ratio(c.lower()) == best]
+
+
+def _is_option(arg: str) -> bool:
+    """An option-like word (``-x``, ``--xy``, ``--xy=1``), not a negative number."""
+    if not arg.startswith("-") or arg == "-":
+        return False
+    try:
+        float(arg)
+    except ValueError:
+        return True
+    return False
+
+
+def _option_hint(name: str, parser, commands: dict) -> str:
+    """'did you mean --kappa?' or '--kappa is an option of triplon gap and spectrum' or ''."""
+    owners = [c for c, p in commands.items() if p is not parser and name in _option_strings(p)]
+    if owners:
+        return f"{name} is an option of triplon {_either(owners).replace(' or ', ' and ')}"
+    close = _closest(name, [s for s in _option_strings(parser) if s.startswith("--")])
+    return f"did you mean {_either(close)}?" if close else ""
+
+
+def _unrecognized(extras: list[str], parser, commands: dict) -> str:
+    """argparse's 'unrecognized arguments' message with a suggestion for each unknown option.
+
+    Parameters
+    ----------
+    extras : list of str
+        The words argparse did not recognise (``['--kapa', '0.5']``).
+    parser : argparse.ArgumentParser
+        The parser of the subcommand they were given to.
+    commands : dict
+        Every subcommand's parser, to name an option that belongs to another subcommand.
+
+    Returns
+    -------
+    str
+        E.g. ``unrecognized arguments: --kapa 0.5 (did you mean --kappa?)``.
+    """
+    names = [a.split("=", 1)[0] for a in extras if _is_option(a)]
+    hints = {n: h for n in names if (h := _option_hint(n, parser, commands))}
+    text = f"unrecognized arguments: {' '.join(extras)}"
+    if len(hints) == 1 and len(names) == 1:
+        return f"{text} ({next(iter(hints.values()))})"
+    if hints:
+        return f"{text} ({'; '.join(f'{n}: {h}' for n, h in hints.items())})"
+    return text
+
+
+def _case_hint(message: str, options: list[str]) -> str:
+    """For argparse's 'ambiguous option: --t could match ...': the option differing in case only."""
+    m = re.match(r"ambiguous option: (-[^\s=]+)", message)
+    same = [o for o in options if m and o.lower() == m.group(1).lower() and o != m.group(1)]
+    return f"; options are case-sensitive: did you mean {_either(same)}?" if same else ""
 
 
 class _Formatter(argparse.ArgumentDefaultsHelpFormatter):
@@ -65,6 +203,51 @@ def _ranged(name: str):
     return parse
 
 
+def _temperature(text: str) -> float:
+    """argparse type of ``--T``: k_B T in eV, 0 <= T < :data:`KELVIN_HINT_EV`.
+
+    Parameters
+    ----------
+    text : str
+        The value given to ``--T``.
+
+    Returns
+    -------
+    float
+        T in eV.
+
+    Raises
+    ------
+    argparse.ArgumentTypeError
+        For T >= :data:`KELVIN_HINT_EV` whose kelvin reading lies below that bound: the message
+        gives that many kelvin in eV (k_B = 8.617333262e-5 eV/K). For any other T outside
+        [0, :data:`KELVIN_HINT_EV`) or outside the sweeps' range of ``T``
+        (:data:`triplon.studies.sweeps.grid.PARAMETERS`): the range.
+    """
+    from triplon.pairing.caveats import KELVIN_PER_EV
+
+    value = _number(text)
+    as_kelvin = value / KELVIN_PER_EV
+    if value >= KELVIN_HINT_EV and as_kelvin < KELVIN_HINT_EV:
+        raise argparse.ArgumentTypeError(
+            f"T is k_B T in eV, and {value:g} eV = {value * KELVIN_PER_EV:.4g} K is surely meant in "
+            f"kelvin: {value:g} K is --T {as_kelvin:.4g} (k_B = {1 / KELVIN_PER_EV:.10g} eV/K; "
+            f"T >= {KELVIN_HINT_EV:g} eV is refused)"
+        )
+    if not (in_range("T", value, PARAMETERS) and value < KELVIN_HINT_EV):
+        lo = PARAMETERS["T"][0]
+        raise argparse.ArgumentTypeError(f"T in [{lo:g}, {KELVIN_HINT_EV:g}) eV required, got {value:g}")
+    return value
+
+
+def _temperature_help(text: str) -> str:
+    """Help of ``--T``: ``text``, then the accepted range and the kelvin rule."""
+    return (
+        f"{text}; k_B T in eV, 0 <= T < {KELVIN_HINT_EV:g} eV (a larger value is taken for kelvin and "
+        "refused with its eV equivalent)"
+    )
+
+
 def _range_help(name: str) -> str:
     return range_text(name, PARAMETERS if name in PARAMETERS else EXTRA_RANGES)
 
@@ -88,18 +271,30 @@ def _add_band_options(p: argparse.ArgumentParser) -> None:
         )
 
 
-def _add_filling_options(p: argparse.ArgumentParser, default_n_c: float | None) -> None:
+def _add_filling_options(p: argparse.ArgumentParser) -> None:
+    """--n-c or --mu; neither: the paper's n_c (see :func:`_filling`)."""
     g = p.add_mutually_exclusive_group()
-    extra = f"; default {default_n_c} unless --mu is given" if default_n_c is not None else ""
     g.add_argument(
-        "--n-c", type=_ranged("n_c"), metavar="N_C", help=f"conduction electrons per Ni, 0 < n_c < 2{extra}"
+        "--n-c",
+        type=_ranged("n_c"),
+        metavar="N_C",
+        help=f"conduction electrons per Ni, 0 < n_c < 2; default {PAPER_POINT['n_c']} unless --mu is given",
     )
     g.add_argument("--mu", type=_ranged("mu"), metavar="MU", help=f"chemical potential, {_range_help('mu')}")
 
 
-def _require_filling(args) -> None:
-    if args.n_c is None and args.mu is None:
-        raise UsageError("give --n-c (electrons per Ni, 0 < n_c < 2) or --mu (eV)")
+def _filling(args) -> dict:
+    """The filling of every subcommand: ``--mu``, else ``--n-c``, else the paper's n_c = 0.45.
+
+    Returns
+    -------
+    dict
+        ``n_c`` and ``mu`` (one of them None), keyword arguments of
+        :func:`triplon.model.dos.fermi_level` and of the point functions.
+    """
+    if args.mu is not None:
+        return {"n_c": None, "mu": args.mu}
+    return {"n_c": PAPER_POINT["n_c"] if args.n_c is None else args.n_c, "mu": None}
 
 
 def _band_params(args) -> BandParams:
@@ -108,7 +303,7 @@ def _band_params(args) -> BandParams:
 
 def _add_pairing_options(p: argparse.ArgumentParser) -> None:
     """Filling, pairing strength, Kondo ratios and cutoff: the point of ``gap`` and ``spectrum``."""
-    _add_filling_options(p, PAPER_POINT["n_c"])
+    _add_filling_options(p)
     c = p.add_argument_group(
         "pairing (Eqs. 13-15); give one of --lam, --V or --JH with --Jc (default: lambda = 0.5)"
     )
