@@ -174,3 +174,149 @@ def test_validate_config_lists_every_problem(tmp_path):
     with pytest.raises(ConfigError) as exc:
         validate_config(cfg, ROOT / "workflow/schemas/config.schema.yaml")
     assert "model.t1" in str(exc.value) and "paper.mu" in str(exc.value)
+
+
+# ------------------------------------------------------------- every error in one pass
+
+
+def test_every_error_in_one_pass():
+    """An unknown key, a value out of its range, a rule across fields, a bad sweep axis and an
+    impossible measurement, each in its own section: all reported by one call."""
+    cfg = copy.deepcopy(GOOD)
+    setp(cfg, "numerics.shell.mm", 8)
+    setp(cfg, "paper.gap_structure.kappa", 5.0)
+    setp(cfg, "paper.n_c_grid", {"start": 0.8, "stop": 0.2, "num": 5})
+    setp(cfg, "sweeps.demo.axes.n_c", [2.5])
+    cfg["experiments"]["stm_fan2025"]["observables"][0]["value"] = -5
+    expected = [
+        ["'numerics.shell.mm'", "unknown key (did you mean 'm'?)", "allowed here: eps_min, m,"],
+        ["'paper.gap_structure.kappa'", "5.0 is greater than the maximum of 1", "rule: maximum"],
+        ["'paper.n_c_grid'", "start < stop required, got start=0.8, stop=0.2"],
+        ["'sweeps.demo.axes.n_c'", "value 2.5 outside the allowed range (0, 2)", "rule: range"],
+        ["'experiments.stm_fan2025.observables.0.value'", "not a possible Tc_K (allowed: >= 0 in K)"],
+    ]
+    errors = config_errors(cfg, SCHEMA)
+    for fragments in expected:
+        assert any(all(f in e for f in fragments) for e in errors), f"no message with {fragments} in {errors}"
+    assert len(errors) == len(expected), errors
+
+
+def test_an_unknown_key_hides_no_rule_of_its_own_section():
+    """An unknown key is reported and left out: the rules of its mapping still run."""
+    cfg = copy.deepcopy(GOOD)
+    cfg["model"].update(t1=0, t2=0, t3=0, eps_alpha=0, t4=0.1)
+    cfg["sweeps"] = {"s": {"axes": {"n_c": [2.5]}, "chunksize": 10}}
+    cfg["experiments"]["stm_fan2025"]["observables"][0].update(value=-5, note="onset")
+    errors = config_errors(cfg, SCHEMA)
+    for fragments in (
+        ["'model.t4'", "unknown key"],
+        ["'model'", "a band has no dispersion", "rule: dispersive bands"],
+        ["'sweeps.s.chunksize'", "did you mean 'chunk_size'?"],
+        ["'sweeps.s.axes.n_c'", "value 2.5 outside the allowed range"],
+        ["'experiments.stm_fan2025.observables.0.note'", "unknown key"],
+        ["'experiments.stm_fan2025.observables.0.value'", "not a possible Tc_K"],
+    ):
+        assert any(all(f in e for f in fragments) for e in errors), f"no message with {fragments} in {errors}"
+    # the unknown keys are left out of a copy: the config itself stays as it is
+    assert (
+        cfg["model"]["t4"] == 0.1 and cfg["experiments"]["stm_fan2025"]["observables"][0]["note"] == "onset"
+    )
+
+
+# a schema error and a rule the same subtree would break: the rule is skipped there (it could not
+# read the wrong type), the message of the schema stands, and other sections are still checked
+# (edit, expected fragments, fragments no single message may hold)
+SAME_SUBTREE = [
+    (
+        lambda c: setp(c, "paper.n_c_grid", {"start": 0.8, "stop": 0.2, "num": "5"}),
+        ["'paper.n_c_grid.num'", "'5' is not of type 'integer'"],
+        ["start < stop"],
+    ),
+    (
+        lambda c: setp(c, "sweeps", {"s": {"axes": {"n_c": [2.5]}, "chunk_size": "big"}}),
+        ["'sweeps.s.chunk_size'", "'big' is not of type 'integer'"],
+        ["'sweeps.s.axes.n_c'"],
+    ),
+    (
+        lambda c: setp(c, "sweeps", {"s": {"axes": {"n_c": {"start": 0.9, "stop": "0.2", "num": 4}}}}),
+        ["'sweeps.s.axes.n_c'", "rule: oneOf"],
+        ["start < stop"],
+    ),
+    (  # a joint fit reads this experiment's citation: the fits of it are skipped, not crashed
+        lambda c: setp(c, "experiments.stm_fan2025.citation", 5),
+        ["'experiments.stm_fan2025.citation'", "5 is not of type 'string'"],
+        ["unknown experiment"],
+    ),
+    (
+        lambda c: setp(
+            c,
+            "experiments.stm_fan2025.observables",
+            [{"quantity": "Tc_K", "value": "-5", "sigma": 0, "unit": "K"}],
+        ),
+        ["'experiments.stm_fan2025.observables.0.value'", "'-5' is not of type 'number'"],
+        ["'experiments.stm_fan2025.observables.0.sigma'", "must be >="],
+    ),
+    (
+        lambda c: setp(c, "fit.stm_fan2025.free", [{"name": "lam", "bounds": [1.0, "x"]}]),
+        ["'fit.stm_fan2025.free.0.bounds.1'", "'x' is not of type 'number'"],
+        ["must be [lo, hi]"],
+    ),
+    (
+        lambda c: setp(c, "model", {"t1": "0", "t2": 0, "t3": 0, "eps_alpha": 0, "eps_beta": 0}),
+        ["'model.t1'", "'0' is not of type 'number'"],
+        ["dispersion"],
+    ),
+    (  # the paper's point reads the model: it is neither set up nor solved
+        lambda c: setp(c, "model.t1", None),
+        ["'model.t1'", "None is not of type 'number'"],
+        ["paper."],
+    ),
+    (
+        lambda c: delp(c, "paper.gap_structure.lam"),
+        ["'paper.gap_structure'", "'lam' is a required property"],
+        ["paper's point"],
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    "edit, fragments, absent", SAME_SUBTREE, ids=[f"same{i}" for i in range(len(SAME_SUBTREE))]
+)
+def test_an_error_skips_the_rules_of_its_subtree_only(edit, fragments, absent):
+    cfg = edit(copy.deepcopy(GOOD))
+    cfg["experiments"]["arpes_shen2025"]["observables"][0]["value"] = -1.8  # elsewhere: still found
+    errors = config_errors(cfg, SCHEMA)
+    assert any(all(f in e for f in fragments) for e in errors), f"no message with {fragments} in {errors}"
+    assert not any(all(f in e for f in absent) for e in errors), errors
+    assert any("'experiments.arpes_shen2025.observables.0.value'" in e for e in errors), errors
+    assert all("\n" not in e and e.startswith("config key '") for e in errors)
+
+
+def test_validate_config_prints_every_error_of_every_section():
+    cfg = copy.deepcopy(GOOD)
+    setp(cfg, "model.t4", 0.1)
+    setp(cfg, "paper.temperature_points", 2)
+    setp(cfg, "sweeps.demo.axes.kappa", [-0.5, 0.5])
+    with pytest.raises(ConfigError) as exc:
+        validate_config(cfg, ROOT / "workflow/schemas/config.schema.yaml")
+    lines = str(exc.value).splitlines()
+    assert lines[0] == "invalid configuration:"
+    assert len(lines) == 4, lines
+    for key in ("'model.t4'", "'paper.temperature_points'", "'sweeps.demo.axes.kappa'"):
+        assert any(line.startswith(f"  config key {key}") for line in lines), lines
+
+
+def test_validate_config_reports_a_key_given_twice_with_the_config_errors(tmp_path):
+    """Snakemake keeps the last of two equal keys and goes on: both problems come at once."""
+    twice = tmp_path / "twice.yaml"
+    twice.write_text("paper:\n  mu: -0.65\n  mu: -0.65\n")
+    cfg = setp(copy.deepcopy(GOOD), "model.t1", "x")
+    with pytest.raises(ConfigError) as exc:
+        validate_config(cfg, ROOT / "workflow/schemas/config.schema.yaml", config_files=[twice])
+    assert "key 'paper.mu' is given twice" in str(exc.value) and "'model.t1'" in str(exc.value)
+    # a file that is not plain YAML stops before the config is read
+    template = tmp_path / "template.yaml"
+    template.write_text("__use_yte__: true\n")
+    with pytest.raises(ConfigError) as exc:
+        validate_config(cfg, ROOT / "workflow/schemas/config.schema.yaml", config_files=[template])
+    assert "YTE template" in str(exc.value) and "model.t1" not in str(exc.value)

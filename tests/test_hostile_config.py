@@ -551,6 +551,108 @@ def test_fuzz_config_errors_never_raises(section, value):
         assert isinstance(e, str) and "\n" not in e and e.startswith("config key '")
 
 
+ELSEWHERE = [
+    "model",
+    "model.t1",
+    "numerics",
+    "numerics.shell",
+    "paper",
+    "paper.n_c_grid",
+    "paper.gap_structure",
+    "sweeps.demo",
+    "sweeps.demo.axes",
+    "sweeps.demo.fixed",
+    "sweeps.demo.figures",
+    "experiments",
+    "experiments.stm_fan2025",
+    "experiments.stm_fan2025.observables.0",
+    "fit",
+    "fit.stm_arpes_joint",
+    "fit.stm_arpes_joint.free",
+]
+BAD_AXIS = "config key 'sweeps.bad.axes.n_c': value 2.5 outside the allowed range (0, 2) (rule: range)"
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(sections=st.lists(st.sampled_from(ELSEWHERE), min_size=1, max_size=3, unique=True), data=st.data())
+@example(sections=["experiments.stm_fan2025"], data=None)
+@example(sections=["paper.n_c_grid"], data=None)
+def test_fuzz_an_error_never_hides_another(sections, data):
+    """Garbage in up to three places never raises, and never hides a rule broken elsewhere."""
+    cfg = copy.deepcopy(GOOD)
+    for section in sorted(sections, key=lambda s: -s.count(".")):  # deepest first: its parents stay
+        value = data.draw(yamlish, label=section) if data else {"start": "a", "num": [None]}
+        node = cfg
+        keys = [int(k) if k.isdigit() else k for k in section.split(".")]
+        for k in keys[:-1]:
+            node = node[k]
+        node[keys[-1]] = value
+    cfg["sweeps"]["bad"] = {"axes": {"n_c": [2.5]}}
+    errors = config_errors(cfg, SCHEMA)
+    for e in errors:
+        assert isinstance(e, str) and "\n" not in e and e.startswith("config key '")
+    if not any("(rule: string keys)" in e for e in errors):  # the one early stop left: keys must be text
+        assert BAD_AXIS in errors, errors
+
+
+def _paths(node, path=()):
+    """Every key path of ``node`` (mappings and lists), parents before children."""
+    items = node.items() if isinstance(node, dict) else enumerate(node) if isinstance(node, list) else ()
+    for k, v in items:
+        yield (*path, k)
+        yield from _paths(v, (*path, k))
+
+
+GOOD_PATHS = list(_paths(GOOD))
+DELETE = "<delete the key>"
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    edits=st.lists(
+        st.tuples(st.sampled_from(GOOD_PATHS), st.one_of(scalars, yamlish, st.just(DELETE))),
+        min_size=1,
+        max_size=5,
+    )
+)
+def test_fuzz_mutated_config_never_raises(edits):
+    """The shipped config with a few values replaced or keys deleted: messages only, never a raise."""
+    cfg = copy.deepcopy(GOOD)
+    for path, value in sorted(edits, key=lambda e: -len(e[0])):  # deepest first: its parents stay
+        node = cfg
+        for k in path[:-1]:
+            node = node[k]
+        if value is DELETE and isinstance(node, dict):
+            node.pop(path[-1], None)
+        elif value is not DELETE:
+            node[path[-1]] = value
+    errors = config_errors(cfg, SCHEMA)
+    assert isinstance(errors, list)
+    for e in errors:
+        assert isinstance(e, str) and "\n" not in e and e.startswith("config key '")
+
+
+def test_many_errors_are_checked_in_bounded_time():
+    """Thousands of broken sweeps, experiments and fits: each skipped or checked once."""
+    import time
+
+    cfg = copy.deepcopy(GOOD)
+    cfg["sweeps"] = {f"s{i}": {"axes": {"n_c": [2.5]}, "chunksize": 1} for i in range(2000)}
+    cfg["sweeps"].update({f"t{i}": {"axes": {"n_c": [0.5]}, "chunk_size": "x"} for i in range(2000)})
+    obs = [{"quantity": "Tc_K", "value": 40, "sigma": 1, "unit": "K"}]
+    cfg["experiments"] = {
+        f"e{i}": {"citation": i, "material": "m", "method": "m", "observables": obs} for i in range(2000)
+    }
+    cfg["fit"] = {
+        f"f{i}": {"experiment": [f"e{j}" for j in range(20)], "free": [{"name": "lam", "bounds": [0.1, 1]}]}
+        for i in range(2000)
+    }
+    t = time.perf_counter()
+    errors = config_errors(cfg, SCHEMA)
+    assert time.perf_counter() - t < 30
+    assert len(errors) == 2000 * 4, len(errors)  # unknown key + axis range, chunk_size type, citation type
+
+
 @settings(max_examples=60, deadline=None)
 @given(name=st.one_of(st.text(max_size=70), st.booleans(), st.integers(), st.none()), spec=yamlish)
 def test_fuzz_validate_sweep_never_raises(name, spec):

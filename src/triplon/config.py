@@ -1,7 +1,7 @@
 """Validation of the workflow configuration, before any job runs.
 
-Every problem is reported together, one line each, naming the key path, the
-offending value and the rule. The layers, in order:
+Every problem is reported together, in one pass, one line each, naming the key
+path, the offending value and the rule. The layers, in order:
 
 0. the config files themselves (:func:`config_file_errors`): valid YAML, no key
    written twice in one mapping (PyYAML and Snakemake silently keep the last);
@@ -14,10 +14,20 @@ offending value and the rule. The layers, in order:
    gap and a single-pocket Fermi surface at the paper's mu of Fig. 2b and at
    the paper's point of Figs. 4b-6, which is computed once by the same
    library functions as the jobs, so a value that would stop a job stops here);
-4. the physics of every sweep (:func:`triplon.studies.sweeps.grid.validate_sweep`).
+4. the physics of every sweep (:func:`triplon.studies.sweeps.grid.validate_sweep`)
+   and of the experiments and fits
+   (:func:`triplon.studies.experiment.catalogue.validate_experiments`).
+
+Only input that no later layer could digest stops early: a config file that is
+not bounded YAML (a syntax error, a size or depth bomb, a template) and a key
+that is not a string. Otherwise layers 3 and 4 run on every subtree that passed
+layers 1 and 2 (with the unknown keys, already reported, left out): a rule is
+skipped only for a subtree holding an error, so it never reads a wrong type,
+and an error never hides one under another key. The paper's point is solved
+only when everything it reads is valid.
 
 :func:`config_errors` never raises on any YAML-representable input: it only
-returns messages (tested by a property-based fuzz test).
+returns messages (tested by property-based fuzz tests).
 """
 
 from __future__ import annotations
@@ -71,7 +81,7 @@ def _yaml_duplicates(node, path, seen, out, where):
                 out.append(
                     f"config file '{where}': key '{_path([*path, label])}' is given twice "
                     f"(line {key_node.start_mark.line + 1}, first on line {first[ident]}); "
-                    "only one may stay (rule: unique keys)"
+                    f"only one may stay {UNIQUE_KEYS}"
                 )
             elif ident is not None:
                 first[ident] = key_node.start_mark.line + 1
@@ -80,6 +90,9 @@ def _yaml_duplicates(node, path, seen, out, where):
         for i, item in enumerate(node.value):
             _yaml_duplicates(item, [*path, i], seen, out, where)
 
+
+UNIQUE_KEYS = "(rule: unique keys)"
+"""The end of a 'key given twice' message: the only config-file error that lets the config be checked."""
 
 MAX_DEPTH = 64
 """Deepest nesting of mappings and lists accepted in a configuration."""
@@ -227,7 +240,7 @@ def _text_errors(config: dict) -> tuple[list[str], set]:
                     f"config key '{_path(path)}': the {kind} holds {bad}; results store every text as "
                     "UTF-8 in NetCDF (rule: text)"
                 )
-                paths.add(_path(path))
+                paths.add(tuple(path))
     return out, paths
 
 
@@ -243,13 +256,13 @@ def _finite_errors(config: dict) -> tuple[list[str], set]:
                 f"config key '{_path(path)}': {value} is not a finite number; "
                 "NaN and infinities are not allowed anywhere (rule: finite)"
             )
-            paths.add(_path(path))
+            paths.add(tuple(path))
         elif isinstance(value, int) and not isinstance(value, bool) and abs(value) > MAX_INT:
             out.append(
                 f"config key '{_path(path)}': the integer {str(value)[:20]}... is too large "
                 f"(|value| <= {MAX_INT:.2g}) (rule: finite)"
             )
-            paths.add(_path(path))
+            paths.add(tuple(path))
     return out, paths
 
 
@@ -261,35 +274,44 @@ def _short(text: str, limit: int = 200) -> str:
     return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
-def _schema_errors(config: dict, schema: dict, skip: set) -> list[str]:
+def _schema_errors(config: dict, schema: dict, skip: set) -> tuple[list[str], set, set]:
+    """Messages, the key paths (tuples) that failed, and the paths of the unknown keys.
+
+    Errors at or below a path in ``skip`` (already reported) are left out. A
+    missing required key fails at its own path, so its siblings stay readable.
+    """
     import jsonschema
 
     validator = jsonschema.Draft202012Validator(schema)
-    out = []
+    out, failed, unknown = [], set(), set()
     for err in sorted(validator.iter_errors(config), key=lambda e: [str(p) for p in e.absolute_path]):
-        where = _path(err.absolute_path)
-        if where in skip or any(where.startswith(s + ".") for s in skip):
-            continue  # already reported as non-finite
+        at = tuple(err.absolute_path)
+        if any(at[:i] in skip for i in range(len(at) + 1)):
+            continue  # already reported as non-finite or as text that cannot be stored
+        where = _path(at)
         if "propertyNames" in err.schema_path:  # a bad key name: report the key itself
             name = err.instance
             choices = err.validator_value if err.validator == "enum" else []
             out.append(
-                f"config key '{_path([*err.absolute_path, name])}': invalid name {_short(repr(name), 80)}"
+                f"config key '{_path([*at, name])}': invalid name {_short(repr(name), 80)}"
                 f"{_hint(name, choices)}: {_name_message(err)} (rule: {err.validator})"
             )
+            failed.add((*at, name))
         elif err.validator == "additionalProperties" and isinstance(err.instance, dict):
             allowed = sorted(err.schema.get("properties", {}))
             for extra in sorted(set(err.instance) - set(allowed), key=str):
                 out.append(
-                    f"config key '{_path([*err.absolute_path, extra])}': unknown key{_hint(extra, allowed)}; "
+                    f"config key '{_path([*at, extra])}': unknown key{_hint(extra, allowed)}; "
                     f"allowed here: {', '.join(allowed)} (rule: additionalProperties)"
                 )
+                unknown.add((*at, extra))
         elif err.validator == "enum" and isinstance(err.instance, str):
             out.append(
                 f"config key '{where}': {err.instance!r} is not allowed"
                 f"{_hint(err.instance, err.validator_value)}; "
                 f"allowed: {', '.join(map(str, err.validator_value))} (rule: enum)"
             )
+            failed.add(at)
         elif err.validator in ("oneOf", "anyOf") and err.context:
             import jsonschema.exceptions
 
@@ -301,7 +323,7 @@ def _schema_errors(config: dict, schema: dict, skip: set) -> list[str]:
                 if e.schema_path and err.validator_value[e.schema_path[0]].get("type") == kind
             ]
             sub = jsonschema.exceptions.best_match(mine or err.context)
-            at = _path(sub.relative_path) if sub.relative_path else ""
+            inner = _path(sub.relative_path) if sub.relative_path else ""
             forms = (
                 "is neither a list of numbers nor {start, stop, num[, log]}"
                 if "axes" in err.absolute_path
@@ -309,11 +331,16 @@ def _schema_errors(config: dict, schema: dict, skip: set) -> list[str]:
             )
             out.append(
                 f"config key '{where}': {_short(repr(err.instance), 80)} {forms}: "
-                f"{f'at {at!r}: ' if at else ''}{_short(sub.message)} (rule: {err.validator})"
+                f"{f'at {inner!r}: ' if inner else ''}{_short(sub.message)} (rule: {err.validator})"
             )
+            failed.add(at)
         else:
             out.append(f"config key '{where}': {_short(_name_message(err))} (rule: {err.validator})")
-    return out
+            if err.validator == "required" and isinstance(err.instance, dict):
+                failed.update((*at, k) for k in err.validator_value if k not in err.instance)
+            else:
+                failed.add(at)
+    return out, failed, unknown
 
 
 PERIODIC_NAME = (
@@ -349,11 +376,36 @@ GAP_RESOLUTION = 10.0
 """The paper's point must have an estimated gap 2 Omega exp(-1/lambda) above this many eps_min."""
 
 
-def _paper_point_errors(config: dict, solve: bool = True) -> list[str]:
+def _paper_point_errors(config: dict) -> list[str]:
     """The paper's point (Figs. 4b, 5, 6) must be computable: one pocket per band, a resolvable gap.
 
-    With ``solve`` the point is also computed (:func:`_paper_point_status`).
+    When those cheap rules hold, the point is also computed (:func:`_paper_point_status`).
+    Reads only :data:`PAPER_POINT_READS`, and is cached on their values (the pocket search
+    alone takes ~0.15 s, and it runs beside any error elsewhere).
     """
+    paper = config["paper"]
+    return list(
+        _paper_point_cached(
+            tuple(sorted(config["model"].items())),
+            tuple(sorted(config["numerics"].get("shell", {}).items())),
+            paper["mu"],
+            tuple(sorted(paper["gap_structure"].items())),
+            paper["temperature_points"],
+        )
+    )
+
+
+@functools.lru_cache(maxsize=64)
+def _paper_point_cached(model, shell, mu, gap_structure, temperature_points) -> tuple[str, ...]:
+    config = {
+        "model": dict(model),
+        "numerics": {"shell": dict(shell)},
+        "paper": {"mu": mu, "gap_structure": dict(gap_structure), "temperature_points": temperature_points},
+    }
+    return tuple(_paper_point_checks(config))
+
+
+def _paper_point_checks(config: dict) -> list[str]:
     from triplon.model.params import BANDS, BandParams, ParameterError
 
     g = config["paper"]["gap_structure"]
@@ -388,7 +440,7 @@ def _paper_point_errors(config: dict, solve: bool = True) -> list[str]:
                     f"n_c = {g['n_c']:g} with this model; Figs. 4b-6 need exactly one per band "
                     "(rule: one pocket)"
                 )
-        if solve and not out:
+        if not out:
             status = _paper_point_status(
                 tuple(sorted(config["model"].items())),
                 tuple(sorted(config["numerics"].get("shell", {}).items())),
@@ -450,11 +502,121 @@ def _model_errors(config: dict) -> list[str]:
     return []
 
 
+# ------------------------------------------------------------ partial checks
+
+
+class _Failed:
+    """The key paths (tuples) that failed a check: a later rule reads only subtrees clear of them."""
+
+    def __init__(self, paths):
+        self.paths = set(paths)
+        # every ancestor of a failed path: a subtree holding a failure is not clean (O(failures x depth))
+        self.above = {p[:i] for p in self.paths for i in range(len(p))}
+
+    def usable(self, *path) -> bool:
+        """Neither ``path`` nor any mapping above it failed (it has the schema's type, if present)."""
+        return not any(path[:i] in self.paths for i in range(len(path) + 1))
+
+    def clean(self, *path) -> bool:
+        """Nothing at, above or below ``path`` failed: every rule may read the subtree."""
+        return self.usable(*path) and path not in self.above
+
+
+def _without(node, paths):
+    """``node`` without the mapping entries at ``paths`` (tuples of keys and list indices).
+
+    Copies only the mappings and lists on the way to a removed entry; ``node`` is left as it is.
+    """
+    if not paths:
+        return node
+    drop, deeper = set(), {}
+    for p in paths:
+        if len(p) == 1:
+            drop.add(p[0])
+        else:
+            deeper.setdefault(p[0], []).append(p[1:])
+    if isinstance(node, dict):
+        out = {k: v for k, v in node.items() if k not in drop}
+    elif isinstance(node, list):
+        out = list(node)
+    else:
+        return node
+    for k, sub in deeper.items():
+        if k not in drop:
+            out[k] = _without(node[k], sub)
+    return out
+
+
+PAPER_POINT_READS = (
+    ("model",),
+    ("numerics", "shell"),
+    ("paper", "mu"),
+    ("paper", "gap_structure"),
+    ("paper", "temperature_points"),
+)
+"""The subtrees :func:`_paper_point_errors` reads: it runs only when all of them are valid."""
+
+
+def _catalogue_errors(config: dict, failed: _Failed) -> list[str]:
+    """:func:`validate_experiments` on the experiments and fits clear of failures.
+
+    A fit of an experiment that failed is left out too (it would read the
+    experiment's entries).
+    """
+    from triplon.studies.experiment.catalogue import validate_experiments
+
+    experiments, fits = config.get("experiments", {}), config.get("fit", {})
+    if not (failed.usable("experiments") and isinstance(experiments, dict)):
+        return []  # which experiments exist is unknown: the fits are left out as well
+    clean = {name: e for name, e in experiments.items() if failed.clean("experiments", name)}
+    if failed.usable("fit") and isinstance(fits, dict):
+        left_out = set(experiments) - set(clean)
+        fits = {
+            name: spec
+            for name, spec in fits.items()
+            if failed.clean("fit", name) and not _fit_reads_failed(spec, left_out)
+        }
+    else:
+        fits = {}
+    return validate_experiments({"experiments": clean, "fit": fits})
+
+
+def _fit_reads_failed(spec, failed_names) -> bool:
+    names = spec.get("experiment") if isinstance(spec, dict) else None
+    names = names if isinstance(names, list) else [names]
+    return any(isinstance(n, str) and n in failed_names for n in names)
+
+
+def _rule_errors(config: dict, failed: _Failed) -> list[str]:
+    """Layers 3 and 4 on every subtree that passed layers 1 and 2 (see the module docstring)."""
+    errors = []
+    for path in (("paper", "n_c_grid"), ("paper", "fig3b", "r")):
+        if failed.clean(*path):
+            errors += _ordered_range(config, list(path))
+    model = _model_errors(config) if failed.clean("model") else None
+    errors += model or []
+    errors += _catalogue_errors(config, failed)
+    if model == [] and all(failed.clean(*p) for p in PAPER_POINT_READS):
+        errors += _paper_point_errors(config)
+    sweeps = config.get("sweeps")
+    if isinstance(sweeps, dict):
+        from triplon.studies.sweeps.grid import validate_sweep
+
+        for name, spec in sweeps.items():
+            if failed.clean("sweeps", name):
+                for e in validate_sweep(name, spec):
+                    where, _, text = e.partition(": ")
+                    errors.append(f"config key '{where}': {text}")
+    return errors
+
+
 def config_errors(config, schema: dict) -> list[str]:
-    """All problems of ``config`` as readable one-line messages (empty when valid).
+    """All problems of ``config`` as readable one-line messages (empty when valid), in one pass.
 
     Never raises for any input built from YAML values (mappings, lists,
-    strings, numbers, booleans, None).
+    strings, numbers, booleans, None). Stops early only for a size or depth
+    bomb and for keys that are not strings; every other rule runs on each
+    subtree that the schema accepts (see the module docstring).
     """
     if not isinstance(config, dict):
         return [
@@ -469,40 +631,28 @@ def config_errors(config, schema: dict) -> list[str]:
     errors = _key_errors(config)
     if errors:  # nothing below can name a key that is not a string
         return errors
-    finite, bad_paths = _finite_errors(config)
+    finite, bad_numbers = _finite_errors(config)
     text, bad_text = _text_errors(config)
-    errors = finite + text + _schema_errors(config, schema, bad_paths | bad_text)
-    if errors:
-        return errors
-    # the schema holds: every key below exists with the right type and range
-    errors += _ordered_range(config, ["paper", "n_c_grid"])
-    errors += _ordered_range(config, ["paper", "fig3b", "r"])
-    errors += _model_errors(config)
-    sweep_errors = []
-    sweeps = config.get("sweeps")
-    if isinstance(sweeps, dict):
-        from triplon.studies.sweeps.grid import validate_sweep
-
-        for name, spec in sweeps.items():
-            for e in validate_sweep(name, spec):
-                where, _, text = e.partition(": ")
-                sweep_errors.append(f"config key '{where}': {text}")
-    from triplon.studies.experiment.catalogue import validate_experiments
-
-    errors += validate_experiments(config)
-    if not errors:  # the paper's point is solved only when everything else holds
-        errors += _paper_point_errors(config, solve=not sweep_errors)
-    return errors + sweep_errors
+    schema_errors, bad_schema, unknown = _schema_errors(config, schema, bad_numbers | bad_text)
+    # the rules below read only subtrees free of these errors (right types and ranges), in a
+    # view of the config without its unknown keys (reported above, read by no rule)
+    failed = _Failed(bad_numbers | bad_text | bad_schema)
+    return finite + text + schema_errors + _rule_errors(_without(config, unknown), failed)
 
 
 def validate_config(config: dict, schema_path, config_files=()) -> None:
-    """Raise :class:`ConfigError` listing every problem of ``config`` and of ``config_files``."""
+    """Raise :class:`ConfigError` listing every problem of ``config`` and of ``config_files``.
+
+    A key given twice in a file still leaves a configuration to check (Snakemake
+    keeps the last value): both are reported. A file that is not bounded, plain
+    YAML stops before ``config`` is read.
+    """
     import yaml
 
     schema = yaml.safe_load(Path(schema_path).read_text())
     errors = config_file_errors(config_files)
-    if not errors:
-        errors = config_errors(config, schema)
+    if all(e.endswith(UNIQUE_KEYS) for e in errors):
+        errors += config_errors(config, schema)
     if errors:
         raise ConfigError("invalid configuration:\n  " + "\n  ".join(errors))
 
