@@ -5,10 +5,13 @@ import json
 import numpy as np
 import pytest
 import xarray as xr
+from scipy.stats import chi2 as chi2_dist
 
 from triplon.model.dos import fermi_level
 from triplon.model.params import BandParams
 from triplon.pairing.caveats import KELVIN_PER_EV, critical_fillings
+from triplon.plotting.experiment import spectrum_plot
+from triplon.plotting.fits import chi2_map_data, chi2_map_plot, summary_data, summary_plot
 from triplon.plotting.paper import (
     FIGURES,
     fig2a_data,
@@ -24,8 +27,12 @@ from triplon.plotting.paper import (
     fig6_data,
     fig6_plot,
 )
-from triplon.plotting.style import _style
+from triplon.plotting.style import _style, paper_point_mismatch
 from triplon.plotting.sweeps import cell_edges, sweep_figure_data, sweep_figure_plot
+from triplon.studies.experiment.catalogue import QUANTITIES
+from triplon.studies.experiment.fit import FitSpec, run_fit
+from triplon.studies.experiment.model import model_quantities
+from triplon.studies.experiment.results import fit_dataset
 from triplon.studies.paper import (
     CRITICAL_DELTA,
     band_path_dataset,
@@ -163,7 +170,7 @@ def test_gap_figures_are_signed_s_pm_and_nothing_hides(name, gap_structure, plt)
         if "beta" in ln.get_label():
             assert np.all(np.asarray(ln.get_ydata()) < 0)
     if name == "fig5":  # the full solution is drawn thick underneath, Eq. 16 thin on top
-        full = [ln for ln in lines if "full" in ln.get_label()]
+        full = [ln for ln in lines if "full (Eq. 14)" in ln.get_label()]
         eq16 = [ln for ln in lines if "Eq. 16" in ln.get_label()]
         assert len(full) == len(eq16) == 2
         for a, b in zip(full, eq16):
@@ -229,6 +236,7 @@ def test_fig6_shows_kelvin_and_marks_tc(gap_temperature, plt):
     assert len(legend_texts(ax)) == len(labelled(ax)) == 3
     # T_c of the paper's point is ~905 K: the title says it is above the plausibility bound
     assert (tc_k > 300) == ("caveat" in ax.get_title(loc="left"))
+    assert ax.get_title(loc="left").startswith("full (Eq. 14): ")
     plt.close(fig)
 
 
@@ -292,11 +300,12 @@ def test_sweep_heatmap_spans_the_data_range_and_explains_every_overlay(quantity,
         assert xy[..., 0].min() == 0.2 and xy[..., 0].max() == 0.9
         assert xy[..., 1].min() == 0.2 and xy[..., 1].max() == 0.6
         assert ax.get_xlim() == (0.2, 0.9) and ax.get_ylim() == (0.2, 0.6)
-        # the star is at the marked point
-        (star,) = [ln for ln in ax.get_lines() if ln.get_marker() == "*"]
-        assert (star.get_xdata()[0], star.get_ydata()[0]) == (0.45, 0.45)
+    # the star is at the marked point, on the panel at the paper's kappa = 0.75 only
+    assert [len(stars(ax)) for ax in panels] == [0, 1]
+    (star,) = stars(panels[1])
+    assert (star.get_xdata()[0], star.get_ydata()[0]) == (0.45, 0.45)
     texts = legend_texts(f)
-    assert any("paper's point" in t for t in texts)
+    assert any("paper's point" in t and r"$\kappa$ = 0.75" in t for t in texts)
     assert any("STM range" in t and "nowhere" not in t for t in texts)  # hatched region
     assert any("Eq. 17" in t for t in texts)  # dotted line
     assert any("T_c=41.5$ K" in t and "not reached" not in t for t in texts)  # dashed T_c line
@@ -317,7 +326,8 @@ def test_leading_channel_map_is_categorical(leads_d, plt):
     f = sweep_figure_plot(sweep_figure_data(pd, fig, None, None), fig, plt)
     assert len(f.axes) == 2  # no colour bar
     texts = legend_texts(f)
-    assert r"s$\pm$ leads" in texts and "d leads" in texts
+    # a colour in the legend only where it is drawn
+    assert r"s$\pm$ leads" in texts and ("d leads" in texts) == leads_d
     notes = [t.get_text() for ax in f.axes for t in ax.texts]
     if leads_d:
         assert notes == [r"s$\pm$ leads everywhere"]  # kappa = 0 panel only: d leads at kappa = 0.75
@@ -329,7 +339,260 @@ def test_leading_channel_map_is_categorical(leads_d, plt):
     plt.close(f)
 
 
+def stars(ax):
+    return [ln for ln in ax.get_lines() if ln.get_marker() == "*"]
+
+
+def suptitle(f):
+    return f._suptitle.get_text() if f._suptitle is not None else ""
+
+
+def test_sweep_without_the_papers_kappa_has_no_star_and_says_so(plt):
+    pd = synthetic_phase_diagram().assign_coords(kappa=[0.0, 0.5])  # no panel at kappa = 0.75
+    fig = {**FIG, "name": "gap_ratio", "quantity": "gap_ratio"}
+    f = sweep_figure_plot(sweep_figure_data(pd, fig, "stm", {"n_c": 0.45, "lam": 0.45}), fig, plt)
+    assert all(not stars(ax) for ax in f.axes)
+    assert not any("paper's point" in t for t in legend_texts(f))
+    assert r"paper's point ($n_c$ = 0.45, $\lambda$ = 0.45) not drawn: $\kappa$ = 0.75 not in this slice" in (
+        suptitle(f)
+    )
+    plt.close(f)
+
+
+def test_sweep_with_a_fixed_value_off_the_paper_has_no_star(plt):
+    pd = synthetic_phase_diagram()
+    pd.attrs["param_fixed"] = json.dumps({"omega": 0.1})  # the paper's Omega is 0.3 eV
+    fig = {**FIG, "name": "gap_ratio", "quantity": "gap_ratio"}
+    f = sweep_figure_plot(sweep_figure_data(pd, fig, None, {"n_c": 0.45, "lam": 0.45}), fig, plt)
+    assert all(not stars(ax) for ax in f.axes)
+    assert r"$\Omega$ = 0.3 eV not in this slice" in suptitle(f)
+    plt.close(f)
+
+
+def test_sweep_lines_mark_the_paper_only_on_its_panel(plt):
+    pd = synthetic_phase_diagram()
+    fig = {"name": "Tc_K", "quantity": "Tc_K", "x": "n_c", "y": "lam", "facet": "kappa", "kind": "lines"}
+    f = sweep_figure_plot(sweep_figure_data(pd, fig, None, {"n_c": 0.45, "lam": 0.45}), fig, plt)
+    panels = f.axes[:2]
+    marks = [[ln for ln in ax.get_lines() if ln.get_linestyle() == ":"] for ax in panels]
+    assert [len(m) for m in marks] == [0, 1] and marks[1][0].get_xdata()[0] == 0.45
+    assert sum("paper's point" in t for t in legend_texts(f)) == 1
+    # the marked lambda is none of the lines: nothing marked, a note says why
+    f2 = sweep_figure_plot(sweep_figure_data(pd, fig, None, {"n_c": 0.45, "lam": 0.5}), fig, plt)
+    assert not any(ln.get_linestyle() == ":" for ax in f2.axes for ln in ax.get_lines())
+    assert r"$\lambda$ = 0.5 not in this slice" in suptitle(f2)
+    plt.close("all")
+
+
+def test_sweep_legend_lists_only_what_is_drawn(plt):
+    """An STM overlay that occurs nowhere is a note under the title, not a legend entry."""
+    pd = synthetic_phase_diagram()
+    pd["gap_ratio"] = pd["gap_ratio"] * 0 + 10.0  # far above the STM range: no hatching
+    pd["ratio_eq17"] = pd["ratio_eq17"] * 0 + 10.0
+    pd["Tc_K"] = pd["Tc_K"] * 0 + 20.0  # T_c = 41.5 K never reached
+    fig = {**FIG, "name": "gap_ratio", "quantity": "gap_ratio"}
+    f = sweep_figure_plot(sweep_figure_data(pd, fig, "stm", {"n_c": 0.45, "lam": 0.45}), fig, plt)
+    texts = legend_texts(f)
+    assert not any("STM" in t or "Eq. 17" in t for t in texts), texts
+    title = suptitle(f)
+    assert "STM range 2.38–3.17 nowhere in this slice" in title
+    assert "Eq. 17 ratio in STM range nowhere" in title
+    assert r"$T_c < 41.5$ K (STM onset) everywhere" in title
+    for ax in f.axes[:2]:
+        assert not ax.patches and not [c for c in ax.collections[1:] if c.get_hatch()]
+    plt.close(f)
+
+
+def test_paper_point_mismatch():
+    paper = {"n_c": 0.45, "lam": 0.5, "kappa": 0.75, "omega": 0.3, "T": 0.0}
+    assert paper_point_mismatch({"omega": 0.3, "kappa": 0.75, "t1": 0.45}, paper) == {}
+    assert paper_point_mismatch({"kappa_a": 0.75, "kappa_b": 0.75, "method": "bcs"}, paper) == {}
+    assert paper_point_mismatch({"omega_T": 0.05, "mu_star": 0.1}, paper) == {}  # a BCS point ignores them
+    assert paper_point_mismatch({"kappa": 0.5, "t2": -0.2}, paper) == {
+        "kappa": (0.5, 0.75),
+        "t2": (-0.2, -0.24),
+    }
+    assert paper_point_mismatch({"method": "eliashberg"}, paper) == {"method": ("eliashberg", "bcs")}
+    assert paper_point_mismatch({"V": 0.2}, paper) == {"V": (0.2, None)}
+    eliashberg = {"n_c": 0.45, "lam": 0.5, "kappa": 0.75, "method": "eliashberg", "omega_T": 0.3}
+    assert paper_point_mismatch({"method": "eliashberg", "omega": 0.1, "mu_star": 0.0}, eliashberg) == {}
+
+
+# ------------------------------------------------------------------ fits
+
+
+def synthetic_fit(quantities, fixed, map_=4):
+    """A fit of (lam, kappa) to values the model gives at a known point (gap_max_alpha off by 10 %)."""
+    m = model_quantities({"n_c": 0.45, "lam": 0.3, "kappa": 0.8, "omega": 0.3})
+    obs = [
+        {
+            "quantity": q,
+            "value": float(m[q] * (1.1 if q == "gap_max_alpha" else 1.0)),
+            "sigma": float(0.05 * m[q]),
+            "unit": QUANTITIES[q][1],
+        }
+        for q in quantities
+    ]
+    free = [{"name": "lam", "bounds": [0.1, 0.8]}, {"name": "kappa", "bounds": [0.0, 2.0]}]
+    config = {
+        "experiments": {
+            "syn": {
+                "citation": "synthetic, arXiv:0000.00000",
+                "material": "model",
+                "method": "model",
+                "observables": obs,
+            }
+        },
+        "fit": {"f": {"experiment": "syn", "free": free, "fixed": fixed, "grid": 3, "map": map_}},
+    }
+    return fit_dataset(run_fit(FitSpec.from_config("f", config)), {})
+
+
+@pytest.fixture(scope="module")
+def fit_at_paper():
+    """dof = 1, the map at the paper's n_c and Omega."""
+    return synthetic_fit(["Tc_K", "gap_max_alpha", "gap_max_beta"], {"n_c": 0.45, "omega": 0.3})
+
+
+@pytest.fixture(scope="module")
+def fit_off_paper():
+    """dof = 0, the map at Omega = 0.1 eV (the paper's: 0.3 eV)."""
+    return synthetic_fit(["gap_max_alpha", "gap_max_beta"], {"n_c": 0.45, "omega": 0.1})
+
+
+def diamonds(ax):
+    return [ln for ln in ax.get_lines() if ln.get_marker() == "D"]
+
+
+def test_chi2_map_marks_the_paper_only_at_its_fixed_values(fit_at_paper, fit_off_paper, plt):
+    ds = chi2_map_data(fit_at_paper)
+    assert ds.attrs["paper_point_on_map"] == 1
+    f = chi2_map_plot(ds, plt)
+    ax = f.axes[0]
+    (d,) = diamonds(ax)
+    assert (d.get_xdata()[0], d.get_ydata()[0]) == (0.5, 0.75)
+    assert any("paper's point" in t for t in legend_texts(ax)) and "not marked" not in ax.get_title()
+    ds = chi2_map_data(fit_off_paper)
+    assert ds.attrs["paper_point_on_map"] == 0 and json.loads(ds.attrs["paper_point_differs"]) == {
+        "omega": [0.1, 0.3]
+    }
+    f = chi2_map_plot(ds, plt)
+    ax = f.axes[0]
+    assert not diamonds(ax) and not any("paper's point" in t for t in legend_texts(ax))
+    assert r"paper's point not marked: this map has $\Omega$ = 0.1 eV (paper: 0.3 eV)" in ax.get_title()
+    plt.close("all")
+
+
+def test_chi2_curve_marks_the_paper_only_at_its_fixed_values(fit_off_paper, plt):
+    one = fit_off_paper.copy()
+    one["chi2_map"] = one["chi2_map"].isel(kappa_map=0, drop=True)  # a map over lam alone
+    one.attrs["best_fit"] = json.dumps({"lam": json.loads(one.attrs["best_fit"])["lam"]})
+    one.attrs["param_fixed"] = json.dumps({"n_c": 0.45, "omega": 0.1, "kappa": 0.75})
+    f = chi2_map_plot(chi2_map_data(one), plt)
+    ax = f.axes[0]
+    assert not any(ln.get_linestyle() == "--" for ln in ax.get_lines())
+    assert r"this map has $\Omega$ = 0.1 eV" in ax.get_title()
+    one.attrs["param_fixed"] = json.dumps({"n_c": 0.45, "omega": 0.3, "kappa": 0.75})
+    f = chi2_map_plot(chi2_map_data(one), plt)
+    ax = f.axes[0]
+    assert [ln.get_xdata()[0] for ln in ax.get_lines() if ln.get_linestyle() == "--"] == [0.5]
+    plt.close("all")
+
+
+def summary_text(f):
+    return "\n".join(t.get_text() for ax in f.axes for t in ax.texts)
+
+
+def test_summary_uses_math_symbols(fit_at_paper, plt):
+    ds = summary_data(fit_at_paper)
+    f = summary_plot(ds, plt)
+    text = summary_text(f)
+    for symbol in (r"$\chi^2$", r"$\lambda$ = ", r"$\kappa$ = ", r"$T_c$", r"max$|\Delta_\alpha|$"):
+        assert symbol in text, symbol
+    for plain in ("chi2", "lam =", "kappa =", "Tc_K", "gap_max_alpha", "(1 dof)"):
+        assert plain not in text, plain
+    assert f"dof = {int(ds.dof)}" in text and int(ds.dof) == 1 and "convention" not in text
+    plt.close(f)
+
+
+def test_summary_explains_the_p_value_at_zero_dof(fit_off_paper, plt):
+    ds = summary_data(fit_off_paper)
+    assert int(ds.dof) == 0
+    text = summary_text(summary_plot(ds, plt))
+    assert "dof = 0" in text and f"p-value = {float(ds.p_value):.2g}, taken with 1 dof" in text
+    assert r"for dof = 0 (as many free parameters as" in text and "a convention" in text
+    assert "(1 dof)" not in text
+    # the table says what the fit computed: p with 1 degree of freedom
+    assert float(ds.p_value) == pytest.approx(chi2_dist.sf(float(ds.chi2), 1))
+    plt.close("all")
+
+
+def synthetic_spectrum(gamma_best, gamma_paper):
+    e = np.linspace(-30, 30, 61)
+    data = {}
+    for tag, g in (("best", gamma_best), ("paper", gamma_paper)):
+        dos = 1 + 0.5 * np.exp(-((np.abs(e) - 10) ** 2) / (2 * g**2))
+        data[f"dos_{tag}"] = (("band", f"energy_{tag}"), np.array([0.4 * dos, 0.6 * dos]))
+        data[f"dos_total_{tag}"] = ((f"energy_{tag}",), dos)
+        data[f"gamma_{tag}"] = ((), g)
+        data[f"Tc_K_{tag}"] = ((), 40.0)
+    data["measured"] = (("observable",), [19.0])
+    data["sigma"] = (("observable",), [1.0])
+    return xr.Dataset(
+        data,
+        coords={
+            "energy_best": e,
+            "energy_paper": e,
+            "band": ["alpha", "beta"],
+            "observable": ["gap_max_alpha"],
+        },
+        attrs={"param_fit": "syn", "fixed_text": "paper's bands"},
+    )
+
+
+def test_spectrum_panels_with_different_gamma_say_so(plt):
+    f = spectrum_plot(synthetic_spectrum(0.3, 1.2), plt)
+    titles = [ax.get_title() for ax in f.axes]
+    assert r"$\Gamma$ = 0.3 meV" in titles[0] and r"$\Gamma$ = 1.2 meV" in titles[1]
+    note = suptitle(f)
+    assert "Dynes broadening differs between the panels" in note and "0.3 meV (best fit)" in note
+    assert "1.2 meV (paper's point)" in note
+    same = spectrum_plot(synthetic_spectrum(0.5, 0.5), plt)
+    assert "differs" not in suptitle(same)
+    plt.close("all")
+
+
 def test_cell_edges_are_clipped_to_the_data():
     np.testing.assert_allclose(cell_edges([0, 0.5, 0.75, 1.0]), [0, 0.25, 0.625, 0.875, 1.0])
     e = cell_edges(np.geomspace(1, 100, 3))
     assert e[0] == 1 and e[-1] == 100 and np.all(np.diff(e) > 0)
+
+
+def test_eliashberg_tc_title_names_missing_points_only_when_there_are_some():
+    """The T_c-against-lambda figure says a curve has holes (T_c below the solver's
+    resolution) only where one has, and names which."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    import xarray as xr
+
+    from triplon.plotting.eliashberg import tc_plot
+
+    attrs = {"param_n_c": 0.45, "param_kappa": 0.75, "param_omega": 0.3, "param_omega_T": 0.3}
+    attrs["param_lam"] = 0.5
+    lam = [0.2, 0.5, 0.8]
+    full = xr.Dataset(
+        {"Tc_bcs": ("lam", [100.0, 900.0, 2000.0]), "Tc_eliashberg": ("lam", [20.0, 219.0, 400.0])},
+        coords={"lam": lam},
+        attrs=attrs,
+    )
+    fig = tc_plot(full, plt)
+    assert "resolution" not in fig.axes[0].get_title(loc="left")
+    plt.close(fig)
+    holes = full.copy()
+    holes["Tc_eliashberg"] = ("lam", [np.nan, 219.0, 400.0])
+    fig = tc_plot(holes, plt)
+    title = fig.axes[0].get_title(loc="left")
+    assert "Eliashberg: no point" in title and "static BCS" not in title
+    plt.close(fig)

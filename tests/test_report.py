@@ -90,15 +90,49 @@ def report_results(html: str) -> dict:
     return json.loads(m.group(1))
 
 
+def report_categories(html: str) -> dict:
+    """The categories of a Snakemake report: {category: {subcategory: [path, ...]}}."""
+    m = re.search(r"var categories = (\{.*?\});\s*$", html, flags=re.M)
+    assert m, "no categories in the report"
+    return json.loads(m.group(1))
+
+
+def table_rows(results: dict, paths: list[str]) -> list[tuple]:
+    """The rows of one results table as the report's page draws them (abstract_results.js).
+
+    A label other than the first whose two values each label half the results becomes a
+    switch above the table; the other labels' values make a row, and results with the same
+    row share it (the switch picks one).
+    """
+    entries = [results[p]["labels"] for p in paths]
+    names = list(dict.fromkeys(k for e in entries for k in e))
+    switch = [
+        n
+        for n in names[1:]
+        if len(set(values := [e[n] for e in entries if n in e])) == 2
+        and all(values.count(v) * 2 == len(entries) for v in values)
+    ]
+    switch = switch if len(switch) == 1 else []
+    return sorted({tuple(e.get(n, "") for n in names if n not in switch) for e in entries})
+
+
+FILES = "Figure files (PDF, NetCDF)"
+
+
 def test_fresh_install_has_no_extra_packages(fresh):
     pip = run([".venv/bin/pip", "list", "--format", "json"], fresh).stdout
     names = {p["name"].lower() for p in json.loads(pip)}
     assert "pytest" not in names and "snakemake-executor-plugin-slurm" not in names
 
 
-def test_html_report_lists_every_figure_with_its_pdf_and_data(fresh):
+@pytest.fixture(scope="module")
+def html(fresh):
+    """The HTML report of the fresh install's results."""
     run([".venv/bin/snakemake", "--report", "results/report.html", *TARGETS], fresh)
-    html = (fresh / "results/report.html").read_text()
+    return (fresh / "results/report.html").read_text()
+
+
+def test_html_report_lists_every_figure_with_its_pdf_and_data(html):
     results = report_results(html)
     paths = {Path(p).as_posix() for p in results}
     for name in FIGURES:
@@ -110,16 +144,23 @@ def test_html_report_lists_every_figure_with_its_pdf_and_data(fresh):
     by_path = {Path(p).as_posix(): e for p, e in results.items()}
     fig3b = by_path["results/figures/fig3b.nc"]
     assert fig3b["labels"] == {"figure": "fig3b", "file": "plotted data (NetCDF)"}
-    assert "Fig. 3b" in fig3b["caption"] and "results/figures/fig3b.nc" in fig3b["caption"]
-    for ext in ("png", "pdf", "nc"):  # the caption links the figure's other files
-        assert f"showResultInfo('results/figures/fig3b.{ext}')" in fig3b["caption"]
+    assert by_path["results/figures/fig3b.png"]["labels"] == {"figure": "fig3b"}
+    for entry in (fig3b, by_path["results/figures/fig3b.png"]):
+        assert "Fig. 3b" in entry["caption"] and "results/figures/fig3b.nc" in entry["caption"]
+        for ext in ("png", "pdf", "nc"):  # the caption links the figure's other files
+            assert f"showResultInfo('results/figures/fig3b.{ext}')" in entry["caption"]
+        assert FILES in entry["caption"]
     tc = by_path["results/sweeps/tiny/figures/Tc_K.png"]
     assert "tiny" in tc["caption"] and "phase_diagram.nc" in tc["caption"]
     for fit, figs in EXPERIMENT_FIGURES.items():
         for fig in figs:
-            for ext, label in (("png", "PNG"), ("pdf", "PDF"), ("nc", "plotted data (NetCDF)")):
+            for ext, labels in (
+                ("png", {"figure": fig}),
+                ("pdf", {"figure": fig, "file": "PDF"}),
+                ("nc", {"figure": fig, "file": "plotted data (NetCDF)"}),
+            ):
                 entry = by_path[f"results/experiments/{fit}/figures/{fig}.{ext}"]
-                assert entry["labels"] == {"figure": fig, "file": label}, (fit, fig, ext)
+                assert entry["labels"] == labels, (fit, fig, ext)
                 # the caption names the fit and the experiment and links the figure's own three
                 # files (not those of another fit with the same figure names)
                 caption = entry["caption"]
@@ -131,6 +172,38 @@ def test_html_report_lists_every_figure_with_its_pdf_and_data(fresh):
         in by_path["results/experiments/stm_fan2025/figures/spectrum.png"]["caption"]
     )
     assert "Undefined substitution" not in html and "System Message" not in html
+
+
+def test_html_report_shows_each_figure_as_one_row(html):
+    """A figure is one row (its PNG) in its category; its PDF and NetCDF share one row, with
+    a PDF/NetCDF switch, under "Figure files (PDF, NetCDF)"."""
+    results, categories = report_results(html), report_categories(html)
+    figures = {
+        ("Paper figures", None, "results/figures/{}"): FIGURES,
+        ("Sweeps", "tiny", "results/sweeps/tiny/figures/{}"): SWEEP_FIGURES,
+        **{
+            ("Experiments", fit, f"results/experiments/{fit}/figures/{{}}"): figs
+            for fit, figs in EXPERIMENT_FIGURES.items()
+        },
+    }
+    files = {None: "Paper figures", "tiny": "sweep tiny", **{fit: f"fit {fit}" for fit in EXPERIMENT_FIGURES}}
+    for (category, sub, stem), names in figures.items():
+        paths = next(iter(categories[category].values())) if sub is None else categories[category][sub]
+        assert sorted(Path(p).as_posix() for p in paths) == sorted(stem.format(n) + ".png" for n in names)
+        assert table_rows(results, paths) == sorted((n,) for n in names), category
+        beside = categories[FILES][files[sub]]
+        assert sorted(Path(p).as_posix() for p in beside) == sorted(
+            stem.format(n) + ext for n in names for ext in (".pdf", ".nc")
+        )
+        assert table_rows(results, beside) == sorted((n,) for n in names), files[sub]
+
+
+def test_table_rows_model_the_report_page():
+    """The row model of test_html_report_shows_each_figure_as_one_row against hand-made tables."""
+    three = {f"f.{x}": {"labels": {"figure": "f", "file": x}} for x in ("png", "pdf", "nc")}
+    assert table_rows(three, list(three)) == [("f", "nc"), ("f", "pdf"), ("f", "png")]
+    two = {f"{n}.{x}": {"labels": {"figure": n, "file": x}} for n in ("a", "b") for x in ("pdf", "nc")}
+    assert table_rows(two, list(two)) == [("a",), ("b",)]
 
 
 def test_zip_report_holds_the_files(fresh):

@@ -39,19 +39,20 @@ rule experiment_figure:
     input:
         "results/experiments/{fit}/fit.nc",
     output:
-        # in the report: one row per figure, its PNG, PDF and plotted data side by side
+        # in the report: one row per figure (its PNG) in the figure's category; its PDF and
+        # plotted data under "Figure files", one row per figure with a PDF/NetCDF toggle
         nc=report(
             "results/experiments/{fit}/figures/{fig}.nc",
             caption="../report/experiment_figure.rst",
-            category="Experiments",
-            subcategory="{fit}",
+            category="Figure files (PDF, NetCDF)",
+            subcategory="fit {fit}",
             labels={"figure": "{fig}", "file": "plotted data (NetCDF)"},
         ),
         pdf=report(
             "results/experiments/{fit}/figures/{fig}.pdf",
             caption="../report/experiment_figure.rst",
-            category="Experiments",
-            subcategory="{fit}",
+            category="Figure files (PDF, NetCDF)",
+            subcategory="fit {fit}",
             labels={"figure": "{fig}", "file": "PDF"},
         ),
         png=report(
@@ -59,7 +60,7 @@ rule experiment_figure:
             caption="../report/experiment_figure.rst",
             category="Experiments",
             subcategory="{fit}",
-            labels={"figure": "{fig}", "file": "PNG"},
+            labels={"figure": "{fig}"},
         ),
     log:
         "results/logs/experiments/{fit}/figure-{fig}.log",

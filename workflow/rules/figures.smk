@@ -18,24 +18,27 @@ rule figure:
     input:
         lambda wc: FIGURE_INPUTS[wc.name],
     output:
-        # in the report: one row per figure, its PNG, PDF and plotted data side by side
+        # in the report: one row per figure (its PNG) in the figure's category; its PDF and
+        # plotted data under "Figure files", one row per figure with a PDF/NetCDF toggle
         nc=report(
             "results/figures/{name}.nc",
             caption="../report/figure.rst",
-            category="Paper figures",
+            category="Figure files (PDF, NetCDF)",
+            subcategory="Paper figures",
             labels={"figure": "{name}", "file": "plotted data (NetCDF)"},
         ),
         pdf=report(
             "results/figures/{name}.pdf",
             caption="../report/figure.rst",
-            category="Paper figures",
+            category="Figure files (PDF, NetCDF)",
+            subcategory="Paper figures",
             labels={"figure": "{name}", "file": "PDF"},
         ),
         png=report(
             "results/figures/{name}.png",
             caption="../report/figure.rst",
             category="Paper figures",
-            labels={"figure": "{name}", "file": "PNG"},
+            labels={"figure": "{name}"},
         ),
     log:
         "results/logs/figure_{name}.log",

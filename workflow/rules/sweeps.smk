@@ -55,18 +55,20 @@ rule sweep_figure:
     input:
         "results/sweeps/{name}/phase_diagram.nc",
     output:
+        # in the report: one row per figure (its PNG) in the figure's category; its PDF and
+        # plotted data under "Figure files", one row per figure with a PDF/NetCDF toggle
         nc=report(
             "results/sweeps/{name}/figures/{fig}.nc",
             caption="../report/sweep_figure.rst",
-            category="Sweeps",
-            subcategory="{name}",
+            category="Figure files (PDF, NetCDF)",
+            subcategory="sweep {name}",
             labels={"figure": "{fig}", "file": "plotted data (NetCDF)"},
         ),
         pdf=report(
             "results/sweeps/{name}/figures/{fig}.pdf",
             caption="../report/sweep_figure.rst",
-            category="Sweeps",
-            subcategory="{name}",
+            category="Figure files (PDF, NetCDF)",
+            subcategory="sweep {name}",
             labels={"figure": "{fig}", "file": "PDF"},
         ),
         png=report(
@@ -74,7 +76,7 @@ rule sweep_figure:
             caption="../report/sweep_figure.rst",
             category="Sweeps",
             subcategory="{name}",
-            labels={"figure": "{fig}", "file": "PNG"},
+            labels={"figure": "{fig}"},
         ),
     log:
         "results/logs/sweeps/{name}/figure-{fig}.log",

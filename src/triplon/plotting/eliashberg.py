@@ -16,7 +16,7 @@ import numpy as np
 from triplon.plotting.style import COLORS, LABELS, WIDTH, _figure_dataset, _legend, _num
 
 METHOD_STYLE = {
-    "bcs": {"ls": "-", "label": "static BCS (Eq. 14)", "color": "k"},
+    "bcs": {"ls": "-", "label": "static BCS, full (Eq. 14)", "color": "k"},
     "eliashberg": {"ls": "--", "label": "Eliashberg", "color": "#1b9e77"},
 }
 
@@ -53,7 +53,12 @@ def tc_plot(ds, plt):
     ax.set_ylabel(r"$T_c$ (K)")
     ax.set_xlim(float(ds.lam[0]), float(ds.lam[-1]))
     ax.set_ylim(bottom=0)
-    ax.set_title(_point(ds) + "\n(no curve: $T_c$ below the solver's resolution)", fontsize=6.5, loc="left")
+    gaps = [m for m in ("bcs", "eliashberg") if bool(np.isnan(ds[f"Tc_{m}"].values).any())]
+    note = ""
+    if gaps:  # a line with holes: say where they come from
+        which = " and ".join("static BCS" if m == "bcs" else "Eliashberg" for m in gaps)
+        note = f"\n({which}: no point where $T_c$ is below the solver's resolution)"
+    ax.set_title(_point(ds) + note, fontsize=6.5, loc="left")
     _legend(ax, loc="upper left", fontsize=6.5)
     return fig
 
@@ -100,7 +105,7 @@ def dos_plot(ds, plt):
     dip, hump = float(ds.attrs["dip_meV"]), float(ds.attrs["hump_meV"])
     d0 = float(ds.attrs["largest_gap_edge_meV"])
     labels = {
-        "bcs": "static BCS (Eq. 14), band DOS",
+        "bcs": "static BCS, full (Eq. 14), band DOS",
         "eliashberg": rf"Eliashberg, flat normal DOS ($\Delta_0={d0:.0f}$ meV)",
     }
     for m in ("bcs", "eliashberg"):

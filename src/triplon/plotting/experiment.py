@@ -6,12 +6,14 @@ Dataset from a fit file (``results/experiments/<fit>/fit.nc``, see
 :mod:`triplon.plotting` and returns the Dataset. Figures:
 
 * ``chi2_map``: chi2 over the two leading free parameters (other free
-  parameters at their best fit), Δchi2 = 2.30 and 6.18 contours, best fit and
-  the paper's point marked (a curve for a single free parameter);
+  parameters at their best fit), Δchi2 = 2.30 and 6.18 contours, best fit marked and
+  the paper's point where the map holds the paper's values fixed, else a note says
+  why not (a curve for a single free parameter);
 * ``gap_distribution``: Fermi-line weight at each |Delta_b| (T -> 0) at the best
   fit and at the paper's point, with the measured gaps;
 * ``spectrum``: quasiparticle DOS (:func:`triplon.observables.spectrum.spectrum_point`) at
-  the best fit and at the paper's point, with the measured gaps;
+  the best fit and at the paper's point, with the measured gaps; each panel's Dynes Gamma
+  in its title and a note when the two differ;
 * ``summary``: pulls and the table of best-fit values, chi2, dof, p-value.
 
 Gaps in meV, temperatures in K.
@@ -380,7 +382,7 @@ def spectrum_plot(ds: xr.Dataset, plt):
     from matplotlib.lines import Line2D
     from matplotlib.patches import Patch
 
-    fig, axs = plt.subplots(1, 2, figsize=(2 * WIDTH, 2.6))
+    fig, axs = plt.subplots(1, 2, figsize=(2 * WIDTH, 2.6), layout="constrained")
     for ax, tag, name in ((axs[0], "best", "best fit"), (axs[1], "paper", "paper's point")):
         e = ds[f"energy_{tag}"]
         ax.plot(e, ds[f"dos_total_{tag}"], color="k", lw=1.2)
@@ -412,11 +414,23 @@ def spectrum_plot(ds: xr.Dataset, plt):
             frameon=False,
             fontsize=6.5,
             loc="upper center",
-            bbox_to_anchor=(0.5, -0.2),
+            bbox_to_anchor=(0.5, -0.24),
             ncol=4,
         )
-    fig.suptitle(f"{ds.attrs['param_fit']}: fixed {ds.attrs['fixed_text']}", fontsize=7, y=1.04)
+    fig.suptitle(f"{ds.attrs['param_fit']}: fixed {ds.attrs['fixed_text']}" + _gamma_note(ds), fontsize=7)
     return fig
+
+
+def _gamma_note(ds: xr.Dataset) -> str:
+    """A second title line when the two panels have different Dynes broadening ("" otherwise)."""
+    best, paper = float(ds["gamma_best"]), float(ds["gamma_paper"])
+    if math.isclose(best, paper, rel_tol=1e-3):
+        return ""
+    return (
+        f"\nnote: Dynes broadening differs between the panels ($\\Gamma$ = {GAMMA_FRACTION:.0%} of each"
+        f" point's largest gap): $\\Gamma$ = {best:.2g} meV (best fit), {paper:.2g} meV (paper's point);"
+        "\npeak widths and heights do not compare directly"
+    )
 
 
 # ------------------------------------------------------------------ render

@@ -8,7 +8,7 @@ import numpy as np
 import xarray as xr
 
 from triplon.data.provenance import var, with_provenance
-from triplon.plotting.style import WIDTH
+from triplon.plotting.style import WIDTH, paper_point_mismatch
 
 AXIS = {
     "n_c": r"$n_c$",
@@ -50,7 +50,23 @@ def _fmt(name: str, v) -> str:
     if isinstance(v, str):  # the method
         return f"{name} = {v}"
     eV = " eV" if name in ("omega", "V", "omega_T") else ""
-    return f"{AXIS.get(name, name).split(' (')[0]} = {v:.3g}{eV}"
+    return f"{_symbol(name)} = {v:.3g}{eV}"
+
+
+def _symbol(name: str) -> str:
+    """The mathtext symbol of a fit parameter (its axis label without units)."""
+    return AXIS.get(name, name).split(" (")[0]
+
+
+def _map_values(fit: xr.Dataset, axes: list[str]) -> dict:
+    """The values a chi2 map holds fixed: the fit's fixed values, other free ones at their best fit."""
+    fixed = json.loads(fit.attrs.get("param_fixed", "{}"))
+    best = json.loads(fit.attrs["best_fit"])
+    values = {**fixed, **{k: v for k, v in best.items() if k not in axes}}
+    solver = fit.attrs.get("param_solver", "bcs")
+    if solver != "bcs":
+        values["method"] = solver
+    return values
 
 
 def _fixed_text(fit: xr.Dataset, shown: list[str]) -> str:
@@ -117,7 +133,32 @@ def chi2_map_data(fit: xr.Dataset) -> xr.Dataset:
     ds.attrs["axes"] = ",".join(axes)
     ds.attrs["contour_levels_chi2"] = [float(fit["chi2"]) + d for d in DCHI2]
     ds.attrs["fixed_text"] = _fixed_text(fit, axes)
+    # the paper's point is marked only where the map holds the paper's values fixed
+    differs = paper_point_mismatch(_map_values(fit, axes), {k: v for k, v in paper.items() if k not in axes})
+    outside = [
+        a for a in axes if a not in paper or not ds[f"{a}_map"].min() <= paper[a] <= ds[f"{a}_map"].max()
+    ]
+    ds.attrs["paper_point_differs"] = json.dumps({k: list(v) for k, v in differs.items()}, sort_keys=True)
+    ds.attrs["paper_point_outside"] = ",".join(outside)
+    ds.attrs["paper_point_on_map"] = int(not differs and not outside)
     return _figure_dataset(ds, f"chi2 map of fit '{fit.attrs['param_fit']}'", fit)
+
+
+def _paper_note(ds: xr.Dataset) -> str:
+    """Why a chi2 map does not mark the paper's point ("" when it does)."""
+    if int(ds.attrs.get("paper_point_on_map", 0)):
+        return ""
+    differs = json.loads(ds.attrs.get("paper_point_differs", "{}"))
+    parts = [
+        f"this map has {_fmt(k, v)}"
+        + (" (not a parameter of the paper)" if want is None else "")
+        + ("" if want is None else f" (paper: {_fmt(k, want).split(' = ')[1]})")
+        for k, (v, want) in differs.items()
+    ]
+    outside = [a for a in ds.attrs.get("paper_point_outside", "").split(",") if a]
+    if outside:
+        parts.append("the paper's " + ", ".join(_symbol(a) for a in outside) + " lies outside the map")
+    return "paper's point not marked: " + "; ".join(parts)
 
 
 def chi2_map_plot(ds: xr.Dataset, plt):
@@ -154,13 +195,13 @@ def chi2_map_plot(ds: xr.Dataset, plt):
             ms=10,
             label=f"best fit, $\\chi^2$ = {float(ds.chi2):.2g}",
         )
-        if f"paper_{axes[0]}" in ds:
+        if int(ds.attrs.get("paper_point_on_map", 0)):
             ax.axvline(float(ds[f"paper_{axes[0]}"]), color="0.4", ls="--", lw=1.0, label="paper's point")
         ax.set_yscale("log")
         ax.set_xlabel(AXIS.get(axes[0], axes[0]))
         ax.set_ylabel(r"$\chi^2$")
         ax.legend(frameon=False, fontsize=7)
-        ax.set_title(title, fontsize=6.5, wrap=True)
+        ax.set_title(title + ("\n" + note if (note := _paper_note(ds)) else ""), fontsize=6.5, wrap=True)
         return fig
     fig, ax = plt.subplots(figsize=(WIDTH + 0.6, 3.0))
     x = ds[f"{axes[0]}_map"].values
@@ -169,8 +210,7 @@ def chi2_map_plot(ds: xr.Dataset, plt):
     finite = z[np.isfinite(z) & (z > 0)]
     vmin = max(float(finite.min()), 1e-2) if finite.size else 1e-2
     vmax = max(float(finite.max()), 10 * vmin) if finite.size else 1.0
-    cmap = plt.get_cmap("viridis_r").copy()
-    cmap.set_bad("0.55")
+    cmap = plt.get_cmap("viridis_r").with_extremes(bad="0.55")
     im = ax.pcolormesh(x, y, np.clip(z, vmin, vmax), shading="nearest", norm=LogNorm(vmin, vmax), cmap=cmap)
     fig.colorbar(im, ax=ax, label=r"$\chi^2$")
     handles = []
@@ -191,7 +231,7 @@ def chi2_map_plot(ds: xr.Dataset, plt):
         bx, by, "*", color="gold", mec="k", ms=11, label=f"best fit, $\\chi^2$ = {float(ds.chi2):.3g}"
     )
     handles.append(h)
-    if f"paper_{axes[0]}" in ds and f"paper_{axes[1]}" in ds:
+    if int(ds.attrs.get("paper_point_on_map", 0)):
         px, py = float(ds[f"paper_{axes[0]}"]), float(ds[f"paper_{axes[1]}"])
         others = {k: v for k, v in json.loads(ds.attrs["paper_point"]).items() if k not in axes}
         note = ", ".join(_fmt(k, v) for k, v in others.items())
@@ -206,7 +246,7 @@ def chi2_map_plot(ds: xr.Dataset, plt):
     ax.legend(
         handles=handles, fontsize=6, loc="upper center", bbox_to_anchor=(0.5, -0.17), ncol=2, frameon=False
     )
-    ax.set_title(title, fontsize=6.5, wrap=True)
+    ax.set_title(title + ("\n" + note if (note := _paper_note(ds)) else ""), fontsize=6.5, wrap=True)
     return fig
 
 
@@ -246,11 +286,73 @@ def summary_data(fit: xr.Dataset) -> xr.Dataset:
     model = json.loads(fit.attrs["best_fit_quantities"])
     reach = json.loads(fit.attrs["model_reach"])
     if "measured_gap2_Tc_max_alpha" in fit.attrs and "gap2_Tc_max_alpha" in reach:
-        ds.attrs["gap2_Tc_line"] = (
-            f"2max|D_a|/kTc: measured {fit.attrs['measured_gap2_Tc_max_alpha']:.3g}, "
-            f"fit {model['gap2_Tc_max_alpha']:.3g}, largest seen {reach['gap2_Tc_max_alpha'][1]:.3g}"
+        ds.attrs["gap2_Tc_max_alpha_check"] = json.dumps(
+            {
+                "measured": float(fit.attrs["measured_gap2_Tc_max_alpha"]),
+                "best_fit": float(model["gap2_Tc_max_alpha"]),
+                "largest_evaluated": float(reach["gap2_Tc_max_alpha"][1]),
+            }
         )
     return _figure_dataset(ds, f"Summary of fit '{fit.attrs['param_fit']}'", fit)
+
+
+def chi2_text(chi2: float, dof: int, p: float) -> list[str]:
+    """chi2, degrees of freedom and p-value in words, as the fit defines them.
+
+    dof = two-sided observables - free parameters
+    (:attr:`triplon.studies.experiment.fit.FitResult.p_value`); for dof = 0 (as many free
+    parameters as measured values) no chi2 distribution exists, and the fit takes p from the
+    one with 1 degree of freedom, a convention that the text states.
+    """
+    head = rf"$\chi^2$ = {chi2:.3g}, dof = {dof} (two-sided observables $-$ free parameters)"
+    if dof >= 1:
+        return [head, f"p-value = {p:.2g}"]
+    return [
+        head,
+        rf"p-value = {p:.2g}, taken with 1 dof: for dof = {dof} (as many free parameters as",
+        r"measured values) no $\chi^2$ distribution exists; p and the verdict are a convention",
+    ]
+
+
+def summary_lines(ds: xr.Dataset) -> list[str]:
+    """The table of :func:`summary_plot`, line by line (matplotlib mathtext)."""
+    from triplon.studies.experiment.catalogue import P_CONSISTENT
+
+    lines = [f"experiment: {ds.attrs['param_experiment']}", "best fit:"]
+    for k in [v[5:] for v in ds.data_vars if v.startswith("best_")]:
+        lo, hi = ds[f"best_{k}"].attrs["fit_bounds"]
+        u = ds[f"best_{k}"].attrs["units"]
+        unit = "" if u == "1" else " " + u
+        lines.append(
+            f"    {_symbol(k)} = {float(ds[f'best_{k}']):.4g}{unit}   (bounds [{lo:g}, {hi:g}]{unit})"
+        )
+    lines += chi2_text(float(ds.chi2), int(ds.dof), float(ds.p_value))
+    lines.append(
+        "verdict: "
+        + (
+            f"consistent (p \N{GREATER-THAN OR EQUAL TO} {P_CONSISTENT:g})"
+            if ds.attrs["consistent"]
+            else f"in tension (p < {P_CONSISTENT:g})"
+        )
+    )
+    if "gap2_Tc_max_alpha_check" in ds.attrs:
+        c = json.loads(ds.attrs["gap2_Tc_max_alpha_check"])
+        lines.append(
+            rf"{QLABEL['gap2_Tc_max_alpha']}: measured {c['measured']:.3g}, best fit {c['best_fit']:.3g}, "
+            f"largest evaluated {c['largest_evaluated']:.3g}"
+        )
+    lines.append(r"measured $\pm\sigma$ against the best-fit model:")
+    for o in [str(o) for o in ds.observable.values]:
+        u = str(ds.observable_units.sel(observable=o).values)
+        unit = "" if u == "1" else f" {u}"
+        bound = str(ds.bound.sel(observable=o).values)
+        m, sig = float(ds.measured.sel(observable=o)), float(ds.sigma.sel(observable=o))
+        lines.append(
+            f"    {QLABEL.get(o, o)}"
+            + ("" if bound == "none" else f" ({bound} bound)")
+            + rf": {m:.3g} $\pm$ {sig:.2g}{unit}, model {float(ds.model.sel(observable=o)):.3g}{unit}"
+        )
+    return lines
 
 
 def summary_plot(ds: xr.Dataset, plt):
@@ -299,37 +401,28 @@ def summary_plot(ds: xr.Dataset, plt):
         loc="lower right",
     )
     tx.axis("off")
-    lines = [f"experiment: {ds.attrs['param_experiment']}"]
-    for k in [v[5:] for v in ds.data_vars if v.startswith("best_")]:
-        lo, hi = ds[f"best_{k}"].attrs["fit_bounds"]
-        u = ds[f"best_{k}"].attrs["units"]
-        lines.append(f"{k} = {float(ds[f'best_{k}']):.4g}{'' if u == '1' else ' ' + u}   in [{lo:g}, {hi:g}]")
-    lines.append(
-        f"chi2 = {float(ds.chi2):.3g},  dof = {int(ds.dof)},  p = {float(ds.p_value):.2g}"
-        + ("" if int(ds.dof) >= 1 else " (1 dof)")
-    )
-    lines.append("verdict: " + ("consistent" if ds.attrs["consistent"] else "in tension"))
-    if "gap2_Tc_line" in ds.attrs:
-        lines.append(ds.attrs["gap2_Tc_line"])
-    for o in obs:
-        u = str(ds.observable_units.sel(observable=o).values)
-        unit = "" if u == "1" else f" {u}"
-        lines.append(
-            f"{o}: {float(ds.measured.sel(observable=o)):.3g} ± {float(ds.sigma.sel(observable=o)):.2g}{unit}"
-            f" vs model {float(ds.model.sel(observable=o)):.3g}"
-        )
     tx.text(
         0.0,
         1.0,
-        "\n".join(lines),
+        "\n".join(summary_lines(ds)),
         va="top",
         ha="left",
         fontsize=6.5,
-        family="monospace",
+        linespacing=1.35,
         transform=tx.transAxes,
     )
     fig.suptitle(f"{ds.attrs['param_fit']}: fixed {ds.attrs['fixed_text']}", fontsize=7, y=1.02)
     return fig
 
 
-__all__ = ["AXIS", "QLABEL", "DCHI2", "chi2_map_data", "chi2_map_plot", "summary_data", "summary_plot"]
+__all__ = [
+    "AXIS",
+    "QLABEL",
+    "DCHI2",
+    "chi2_map_data",
+    "chi2_map_plot",
+    "chi2_text",
+    "summary_data",
+    "summary_lines",
+    "summary_plot",
+]

@@ -308,7 +308,7 @@ def fig5_plot(ds, plt):
             alpha=0.35,
             zorder=2,
             solid_capstyle="butt",
-            label=f"{LABELS[b]} full (Eq. 15)",
+            label=f"{LABELS[b]} full (Eq. 14)",
         )
     for b in ds.band.values:
         ax.plot(
@@ -359,7 +359,7 @@ def fig6_plot(ds, plt):
     top.tick_params(direction="in")
     ax.tick_params(top=False)
     ax.text(0.5, 0.3, S_PM_TEXT, transform=ax.transAxes, ha="center", va="center", fontsize=8)
-    title = "full solution of Eq. 14, " + _point_text(ds)
+    title = "full (Eq. 14): " + _point_text(ds)
     if tc * KELVIN_PER_EV > TC_PLAUSIBLE_K:  # a caveat, not a silent number
         bound = f"{TC_PLAUSIBLE_K:.0f}"
         title += "\n" + rf"(caveat: $T_c$ > {bound} K; $\lambda$, $\Omega$ set ratios, not the scale)"

@@ -89,6 +89,48 @@ def _point_text(ds, omega=True) -> str:
     return ", ".join(parts)
 
 
+IGNORED_BY_BCS = ("omega_T", "mu_star")
+"""Parameters that only retarded exchange reads: they do not move a static BCS point."""
+
+
+def paper_point_mismatch(values: dict, paper: dict) -> dict:
+    """The parameters of ``values`` that differ from the paper's point ``paper``: {name: (value, paper's)}.
+
+    ``values`` are the values a figure (or one panel of it) holds fixed; a parameter not
+    in ``values`` is at its default, the paper's. The paper's point is ``paper`` (e.g.
+    ``n_c``, ``lam``, ``kappa``, ``omega``), its band set that of Fig. 2
+    (:class:`~triplon.model.params.BandParams`), its ``kappa_a`` and ``kappa_b`` equal to
+    its ``kappa`` and its method the static ``bcs`` unless ``paper`` names one. A parameter
+    the paper's point does not name (``V``, a microscopic parameter) differs (paper's value
+    None). ``omega_T`` and ``mu_star`` do not move a BCS point, nor ``omega`` a point of
+    retarded exchange whose ``omega_T`` is given (its mu* is 0 unless set).
+    """
+    from dataclasses import asdict
+
+    from triplon.model.params import BandParams
+
+    ref = {**asdict(BandParams()), "method": "bcs", **paper}
+    if "kappa" in paper:
+        ref.setdefault("kappa_a", paper["kappa"])
+        ref.setdefault("kappa_b", paper["kappa"])
+    bcs = values.get("method", ref["method"]) == "bcs"
+    if not bcs:  # retarded exchange: mu* 0 unless set, no cutoff when omega_T is given
+        ref.setdefault("mu_star", 0.0)
+    out = {}
+    for k, v in values.items():
+        want = ref.get(k)
+        if (bcs and k in IGNORED_BY_BCS) or (not bcs and k == "omega" and "omega_T" in ref):
+            continue
+        if want is None:
+            out[k] = (v, None)
+        elif isinstance(v, str) or isinstance(want, str):
+            if str(v) != str(want):
+                out[k] = (v, want)
+        elif not np.isclose(float(v), float(want), rtol=1e-9, atol=1e-12):
+            out[k] = (v, want)
+    return out
+
+
 def _title(ax, text, size=7):
     ax.set_title(text, fontsize=size, loc="left", pad=4)
 

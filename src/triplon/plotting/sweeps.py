@@ -15,6 +15,7 @@ from triplon.plotting.style import (
     _figure_dataset,
     _num,
     _style,
+    paper_point_mismatch,
     save_figure,
 )
 
@@ -23,7 +24,7 @@ from triplon.plotting.style import (
 SWEEP_QUANTITIES = {
     "Tc_K": r"$T_c$ (K)",
     "Tc": r"$k_BT_c$ (meV)",
-    "gap_ratio": r"$\Delta_\alpha/\Delta_\beta$ (full solution, diagonal gaps)",
+    "gap_ratio": r"$\Delta_\alpha/\Delta_\beta$, full (Eq. 14), diagonal gaps",
     "ratio_eq17": r"$\Delta_\alpha/\Delta_\beta$ (Eq. 17)",
     "ratio_eq18": r"$\Delta_\alpha/\Delta_\beta$ (Eq. 18)",
     "anisotropy_alpha": r"$\max|\Delta_\alpha|/\min|\Delta_\alpha|$ on the $\alpha$ sheet",
@@ -196,6 +197,51 @@ def _sweep_title(ds, fig, label) -> str:
     return head + ("\nfixed: " + ", ".join(parts) if parts else "")
 
 
+def _paper_panels(ds, fig, facets, heat) -> tuple[dict, list, str]:
+    """Where a sweep figure may mark the paper's point: (point, panel flags, note).
+
+    The point is :data:`~triplon.studies.sweeps.grid.PAPER_POINT` with the figure's
+    ``marked_point`` (its coordinates on the x and y axes) over it. A panel shows it only
+    when every value the panel holds fixed (the sweep's ``fixed``, axes not shown, the
+    facet value; for lines over ``y``, one of the lines) is the paper's and the marked
+    coordinates lie in the plotted range. ``note`` says why no panel shows it ("" if one does).
+    """
+    from triplon.studies.sweeps.grid import PAPER_POINT
+
+    mark = json.loads(ds.attrs["marked_point"]) if "marked_point" in ds.attrs else {}
+    on_axes = [fig["x"], fig.get("y")] if heat else [fig["x"]]
+    if not mark or any(a not in mark for a in on_axes):
+        return mark, [False] * len(facets), ""
+    paper = {k: v for k, v in {**PAPER_POINT, **mark}.items() if k not in on_axes}
+    fixed = {k: v for k, v in json.loads(ds.attrs.get("fixed_parameters", "{}")).items() if k not in on_axes}
+    facet, quantity = fig.get("facet"), ds[fig["quantity"]]
+    inside = all(quantity[a].values.min() <= mark[a] <= quantity[a].values.max() for a in on_axes)
+    flags, missed, every = [], {}, None
+    for fv in facets:
+        values = {**fixed, **({facet: fv.item() if hasattr(fv, "item") else fv} if facet else {})}
+        miss = paper_point_mismatch(values, paper)
+        if not heat and fig.get("y"):  # lines over y: one of them must be the paper's
+            lines = [paper_point_mismatch({fig["y"]: b.item()}, paper) for b in quantity[fig["y"]].values]
+            if all(lines):
+                miss.update(lines[0])
+        flags.append(not miss and inside)
+        for k, (_, want) in miss.items():
+            missed[k] = want
+        every = set(miss) if every is None else every & set(miss)
+    what = ", ".join(_assign(k, v) for k, v in mark.items())
+    if any(flags):
+        return mark, flags, ""
+    if missed:
+        if every:  # what no panel has (else what each misses)
+            missed = {k: v for k, v in missed.items() if k in every}
+        parts = [
+            _assign(k, want) if want is not None else f"{_SYMBOLS.get(k, k)} (not a parameter of the paper)"
+            for k, want in missed.items()
+        ]
+        return mark, flags, f"paper's point ({what}) not drawn: {', '.join(parts)} not in this slice"
+    return mark, flags, f"paper's point ({what}) not drawn: outside the plotted range"
+
+
 def sweep_figure_plot(ds: xr.Dataset, fig: dict, plt):
     """Draw one sweep figure (heat maps per facet, or lines); returns the Figure."""
     from matplotlib.colors import BoundaryNorm, ListedColormap, LogNorm, Normalize
@@ -216,7 +262,8 @@ def sweep_figure_plot(ds: xr.Dataset, fig: dict, plt):
         1, n, figsize=(min(WIDTH * n * 0.8, 12), 3.4), squeeze=False, sharey=True, layout="constrained"
     )
     label = SWEEP_QUANTITIES.get(quantity, quantity)
-    mark = json.loads(ds.attrs["marked_point"]) if "marked_point" in ds.attrs else {}
+    mark, mark_panels, mark_note = _paper_panels(ds, fig, facets, heat)
+    notes = [mark_note] if mark_note else []
     finite = q.values[np.isfinite(q.values)]
     vmin, vmax = (float(finite.min()), float(finite.max())) if finite.size else (0.0, 1.0)
     categorical = quantity == "d_wave_leads"
@@ -226,9 +273,9 @@ def sweep_figure_plot(ds: xr.Dataset, fig: dict, plt):
         norm = BoundaryNorm([-0.5, 0.5, 1.5], 2)
     elif quantity in ("Tc", "Tc_K") and vmin > 0:
         norm = LogNorm(vmin, vmax)
-    handles, drawn = [], set()
-    im = None
-    for ax, fv in zip(axs[0], facets):
+    handles, drawn, marked_at = [], set(), None
+    im, seen, tc_range, eq17_all = None, set(), [np.inf, -np.inf], []
+    for ax, fv, with_mark in zip(axs[0], facets, mark_panels):
         d = q.sel({facet: fv}) if facet else q
 
         def part(name, d=d, fv=fv):
@@ -241,6 +288,7 @@ def sweep_figure_plot(ds: xr.Dataset, fig: dict, plt):
             ax.set_ylim(yv.min(), yv.max())
             if "experiment_match_eq17" in ds:
                 m17 = part("experiment_match_eq17").values
+                eq17_all.append(bool(m17.all()) if m17.all() or not m17.any() else None)
                 if m17.any() and not m17.all():
                     cs = ax.contour(xv, yv, m17, levels=[0.5], colors="w", linewidths=0.9, linestyles=":")
                     cs.set(path_effects=_stroke(plt, "0.3", 2.0))
@@ -252,6 +300,7 @@ def sweep_figure_plot(ds: xr.Dataset, fig: dict, plt):
                     ax.contour(xv, yv, m, levels=[0.5], colors="w", linewidths=0.8)
                     drawn.add("stm")
                 tk = part("Tc_K").values
+                tc_range = [min(tc_range[0], np.nanmin(tk)), max(tc_range[1], np.nanmax(tk))]
                 if np.nanmin(tk) < EXPERIMENT["Tc_onset_K"] < np.nanmax(tk):
                     ax.contour(
                         xv,
@@ -272,11 +321,23 @@ def sweep_figure_plot(ds: xr.Dataset, fig: dict, plt):
                         ax.contour(xv, yv, hot, levels=[0.5], colors="r", linewidths=1.0, linestyles="--")
                     ax.contourf(xv, yv, hot, levels=[0.5, 1.5], colors="none", hatches=["xx"])
                     drawn.add("implausible")
-            if mark and fig["x"] in mark and fig["y"] in mark:
-                ax.plot(mark[fig["x"]], mark[fig["y"]], marker="*", color="w", mec="k", ms=9, ls="none")
+            if with_mark:  # only on a panel at the paper's values (see _paper_panels)
+                ax.plot(
+                    mark[fig["x"]],
+                    mark[fig["y"]],
+                    marker="*",
+                    color="w",
+                    mec="k",
+                    ms=9,
+                    ls="none",
+                    clip_on=False,  # whole on the frame at the range's edge
+                    zorder=5,
+                )
                 drawn.add("mark")
+                marked_at = fv
             if categorical:
                 vals = set(np.unique(d.values[np.isfinite(d.values)]).astype(int).tolist())
+                seen |= vals
                 if len(vals) == 1:
                     ax.text(
                         0.5,
@@ -305,15 +366,18 @@ def sweep_figure_plot(ds: xr.Dataset, fig: dict, plt):
                 if np.nanmax(np.where(np.isfinite(d.values), d.values * scale, -np.inf)) > limit:
                     ax.axhline(limit, color="r", ls="--", lw=1.0)
                     drawn.add("implausible_line")
-            if mark and fig["x"] in mark:
+            if with_mark:
                 ax.axvline(mark[fig["x"]], color="0.3", ls=":", lw=1.0)
                 drawn.add("mark_line")
+                marked_at = fv
             if ax is axs[0][0]:
                 ax.set_ylabel(label)
         ax.set_xlabel(AXIS_LABELS.get(fig["x"], fig["x"]))
         if facet:
             ax.set_title(_assign(facet, fv), fontsize=8)
     mark_text = ", ".join(_assign(k, v) for k, v in mark.items())
+    if facet and marked_at is not None:
+        mark_text += f"; panel {_assign(facet, marked_at)}"
     if not heat and fig.get("y"):
         handles += axs[0][0].get_legend_handles_labels()[0]
     if "mark" in drawn:
@@ -330,16 +394,13 @@ def sweep_figure_plot(ds: xr.Dataset, fig: dict, plt):
         handles.append(Line2D([], [], color="0.3", ls=":", lw=1.0, label=f"paper's point ({mark_text})"))
     if heat and "experiment_match" in ds:
         lo, hi = ds.attrs["experiment_gap_ratio_range"]
-        rng = f"{lo:.2f}–{hi:.2f}"
-        handles.append(
-            Patch(
-                fc="0.8",
-                ec="k",
-                hatch="////",
-                label=rf"full $\Delta_\alpha/\Delta_\beta$ in STM range {rng}"
-                + ("" if "stm" in drawn else " (nowhere in this sweep)"),
-            )
-        )
+        in_range = rf"full (Eq. 14) $\Delta_\alpha/\Delta_\beta$ in STM range {lo:.2f}–{hi:.2f}"
+        if "stm" in drawn:
+            handles.append(Patch(fc="0.8", ec="k", hatch="////", label=in_range))
+        else:
+            notes.append(in_range + " nowhere in this slice")
+        if eq17_all and all(a is not None for a in eq17_all) and len(set(eq17_all)) == 1:
+            notes.append("Eq. 17 ratio in STM range " + ("everywhere" if eq17_all[0] else "nowhere"))
         if "eq17" in drawn:
             handles.append(
                 Line2D(
@@ -353,18 +414,20 @@ def sweep_figure_plot(ds: xr.Dataset, fig: dict, plt):
                 )
             )
         t_on = ds.attrs["experiment_Tc_onset_K"]
-        handles.append(
-            Line2D(
-                [],
-                [],
-                color="orange",
-                ls="--",
-                lw=1.1,
-                label=rf"$T_c={t_on:g}$ K (STM onset)" + ("" if "tc" in drawn else " (not reached)"),
+        if "tc" in drawn:
+            handles.append(
+                Line2D([], [], color="orange", ls="--", lw=1.1, label=rf"$T_c={t_on:g}$ K (STM onset)")
             )
-        )
+        elif np.isfinite(tc_range[0]):
+            if tc_range[1] <= t_on or tc_range[0] >= t_on:
+                side = "<" if tc_range[1] <= t_on else ">"
+                notes.append(rf"$T_c {side} {t_on:g}$ K (STM onset) everywhere: no $T_c={t_on:g}$ K line")
+            else:
+                notes.append(rf"$T_c={t_on:g}$ K (STM onset) lies between panels: no line drawn")
     if categorical and heat:
-        handles += [Patch(fc=CATEGORIES[k][1], ec="0.4", lw=0.5, label=CATEGORIES[k][0]) for k in (0, 1)]
+        handles += [
+            Patch(fc=CATEGORIES[k][1], ec="0.4", lw=0.5, label=CATEGORIES[k][0]) for k in (0, 1) if k in seen
+        ]
     elif heat and im is not None:
         f.colorbar(im, ax=axs[0].tolist(), label=label, shrink=0.95)
     if handles:
@@ -375,7 +438,8 @@ def sweep_figure_plot(ds: xr.Dataset, fig: dict, plt):
             frameon=False,
             fontsize=7,
         )
-    f.suptitle(_sweep_title(ds, fig, label), fontsize=8)
+    title = _sweep_title(ds, fig, label)
+    f.suptitle(title + "".join("\nnote: " + n for n in notes), fontsize=8)
     return f
 
 
