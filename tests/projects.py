@@ -63,12 +63,14 @@ def make_project(path: Path, edit=None) -> Path:
     return path
 
 
-def copy_project(source: Path, path: Path) -> Path:
+def copy_project(source: Path, path: Path, into: bool = False) -> Path:
     """A copy of a project that has run, results and Snakemake's records included.
 
     File times are kept (``shutil.copy2``), so Snakemake finds the copy up to date.
+    ``into``: ``path`` may exist already (its other files are kept).
     """
-    shutil.copytree(source, path, symlinks=True, ignore=shutil.ignore_patterns("locks", "log"))
+    ignore = shutil.ignore_patterns("locks", "log")
+    shutil.copytree(source, path, symlinks=True, ignore=ignore, dirs_exist_ok=into)
     return path
 
 

@@ -56,18 +56,20 @@ def run(args, cwd, timeout=1200):
 
 
 @pytest.fixture(scope="module")
-def fresh(shared_project, tmp_path_factory):
+def fresh(request, tmp_path_factory):
     """A copy of the shared project installed as the README's quick start says; its Snakemake
     has run one job of every rule again."""
-    project = copy_project(shared_project, tmp_path_factory.mktemp("fresh") / "triplon")
+    project = tmp_path_factory.mktemp("fresh") / "triplon"
     shutil.copytree(ROOT / "src", project / "src", ignore=shutil.ignore_patterns("__pycache__", "*.egg-info"))
     for name in ("pyproject.toml", "README.md"):
         shutil.copy(ROOT / name, project)
     # the README's command: python3 -m venv .venv && .venv/bin/pip install -e .
     # (--no-compile: bytecode is written on first import, projects.user_env, instead of for
-    # every installed file)
+    # every installed file). Installed before the shared project is asked for, so that the
+    # install overlaps the shared run when another worker runs it.
     run([sys.executable, "-m", "venv", ".venv"], project)
     run([".venv/bin/pip", "install", "-q", "--no-compile", "-e", "."], project)
+    copy_project(request.getfixturevalue("shared_project"), project, into=True)
     chunk = sorted((project / "results/sweeps/tiny/chunks").glob("*.nc"))[0]
     targets = [t or str(chunk.relative_to(project)) for t in ONE_JOB_PER_RULE.values()]
     r = run([".venv/bin/snakemake", "--cores", "2", "--force", *targets], project)
